@@ -1,0 +1,66 @@
+# Running Form Lab — the index of what a contributor can do.
+#   make lab     set up (if needed) and open the course in JupyterLab
+#   make test    set up (if needed), then lint, type-check and run the whole test suite
+#   make bench   run the benchmarks (python -m benchmarks)
+# Uses the active virtualenv/conda environment if there is one, otherwise creates .venv here.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ifneq ($(VIRTUAL_ENV)$(CONDA_PREFIX),)
+  PYTHON ?= python
+  ENV_DIR := $(or $(VIRTUAL_ENV),$(CONDA_PREFIX))
+else
+  ENV_DIR := .venv
+  PYTHON := .venv/bin/python
+endif
+STAMP := $(ENV_DIR)/.running-form-lab-installed
+SOURCES := pyproject.toml CMakeLists.txt $(wildcard core/*.cpp core/*.hpp)
+PORT ?= 8888
+PYTEST_ARGS ?=
+
+.PHONY: help lab test lint typecheck pytest bench install build clean models
+
+help:
+	@sed -n '2,5p' Makefile | sed 's/^# //'
+
+$(ENV_DIR)/bin/python:
+	python3 -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 is required, found " + sys.version' \
+	  && python3 -m venv $(ENV_DIR)
+
+# Editable install: Python edits take effect at once; `make build` recompiles the C++ core.
+$(STAMP): $(SOURCES) | $(ENV_DIR)/bin/python
+	$(PYTHON) -m pip install --upgrade "pip>=23" "scikit-build-core>=0.10" "nanobind>=2.4"
+	$(PYTHON) -m pip install --no-build-isolation -e ".[test,dev]"
+	$(PYTHON) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+build: | $(ENV_DIR)/bin/python
+	$(PYTHON) -m pip install --no-build-isolation --no-deps -e . -q
+	touch $(STAMP)
+
+lab: install
+	$(PYTHON) -m course lab --port $(PORT)
+
+lint: install
+	$(PYTHON) -m ruff check course widgets tests benchmarks lessons
+	$(PYTHON) -m ruff format --check course widgets tests benchmarks
+
+typecheck: install
+	$(PYTHON) -m mypy
+
+pytest: install
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install
+	$(PYTHON) -m benchmarks
+
+models: install
+	$(PYTHON) -m course models
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Pure NumPy/SciPy references for every compiled kernel; the tests compare against these."""
