@@ -44,4 +44,10 @@ def compare(
         ours_s.append(median_time(ours, repeat=5))
         ref_s.append(median_time(reference, repeat=5))
     o, r = statistics.median(ours_s), statistics.median(ref_s)
-    return {"name": name, "ours_s": o, "reference_s": r, "ratio": r / o if o > 0 else float("inf"), **extra}
+    return {
+        "name": name,
+        "ours_s": o,
+        "reference_s": r,
+        "ratio": r / o if o > 0 else float("inf"),
+        **extra,
+    }

@@ -23,11 +23,15 @@ def _fmt(value: Any) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--json", action="store_true", help="one JSON object per case")
-    parser.add_argument("--only", default="", help="run only modules/cases whose name contains this")
+    parser.add_argument(
+        "--only", default="", help="run only modules/cases whose name contains this"
+    )
     parser.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
     args = parser.parse_args(argv)
 
-    names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_")
+    )
     rows: list[dict[str, Any]] = []
     for modname in names:
         module = importlib.import_module(f"benchmarks.{modname}")

@@ -62,7 +62,8 @@ def as_float_array(
         if arr.ndim not in allowed:
             wanted = " or ".join(f"{d}-D" for d in allowed)
             raise ValueError(
-                f"{name} must be a {wanted} array; got shape {arr.shape}." + (f" {hint}" if hint else "")
+                f"{name} must be a {wanted} array; got shape {arr.shape}."
+                + (f" {hint}" if hint else "")
             )
     if arr.ndim >= 1 and arr.shape[0] < min_length:
         raise ValueError(

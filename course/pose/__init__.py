@@ -1,0 +1,1 @@
+"""MediaPipe pose: model provisioning, the tracker and the landmark schema."""

@@ -1,0 +1,1 @@
+"""Self-test protocols: one small state machine per test, live or on a recorded PoseSeries."""
