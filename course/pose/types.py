@@ -26,7 +26,7 @@ class Pose:
     t
         Frame time in seconds.
     landmarks
-        ``(33, 3)`` normalised image coordinates ``x, y`` (y down) and MediaPipe's relative depth ``z``.
+        ``(33, 3)`` normalised image coordinates ``x, y`` (y down) and the relative depth ``z``.
     world
         ``(33, 3)`` world landmarks in metres (origin between the hips), NaN if unavailable.
     visibility
