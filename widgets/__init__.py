@@ -1,3 +1,7 @@
 """Jupyter widgets of Running Form Lab, built on anywidget and plotly's FigureWidget."""
 
 from __future__ import annotations
+
+from widgets.quiz import Choice, Question, Quiz
+
+__all__ = ["Choice", "Question", "Quiz"]
