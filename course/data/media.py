@@ -1,0 +1,375 @@
+"""Pinned sample videos of real people, fetched from package registries and verified.
+
+The clips ship inside BSD-3-Clause Python packages on PyPI (Sports2D and Pose2Sim, by David
+Pagnon and contributors). :func:`fetch` runs ``pip download --no-deps <package>==<version>``,
+extracts the member from the wheel, checks its SHA-256 against the value pinned in :data:`CLIPS`,
+and keeps it in the user cache directory with a provenance record and the package licence.
+Nothing is committed to the repository. From the command line:
+``python -m course media [--list] [NAME ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ENV_VAR = "RUNNING_FORM_LAB_MEDIA"
+
+
+class MediaError(RuntimeError):
+    """A sample clip could not be fetched or did not match its pinned checksum."""
+
+
+class UnknownClipError(KeyError):
+    """No clip of that name in :data:`CLIPS` (the message lists the names)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One pinned sample video and where it comes from.
+
+    Attributes
+    ----------
+    name
+        Registry key, e.g. ``"sports2d-demo"``.
+    package, version
+        The PyPI distribution holding the clip, pinned.
+    member
+        Path of the clip inside the wheel.
+    sha256
+        SHA-256 of the clip's bytes.
+    size
+        Size in bytes.
+    licence
+        SPDX licence of the package (and so of the clip).
+    width, height
+        Frame size in pixels as stored (before any rotation).
+    fps
+        Nominal frame rate in frames per second.
+    n_frames
+        Number of frames.
+    description
+        What the clip shows.
+    """
+
+    name: str
+    package: str
+    version: str
+    member: str
+    sha256: str
+    size: int
+    licence: str
+    width: int
+    height: int
+    fps: float
+    n_frames: int
+    description: str
+
+    @property
+    def filename(self) -> str:
+        """File name in the cache, ``<name>.mp4``."""
+        return f"{self.name}{Path(self.member).suffix}"
+
+    @property
+    def source(self) -> str:
+        """Human-readable provenance: package, version and member path."""
+        return f"PyPI {self.package}=={self.version}: {self.member} ({self.licence})"
+
+
+_SPORTS2D = ("sports2d", "0.8.34")
+_POSE2SIM = ("pose2sim", "0.10.49")
+_P2S_SINGLE = {
+    1: ("cf4f2816c86bea4bfbea255333d8626ff32a3ecabdab8b0fb147cea9167fde3a", 387775, 1080),
+    2: ("94ff87cf978b8406e8aa36ab3c5362e72848994e87652f0dc7a33c315e8e0442", 540548, 1080),
+    3: ("b8b329f832f178f27ecb78d024d5026b96c6adb36c387bfe2c0af85eab8a11ca", 1709101, 1088),
+    4: ("b5c0e7863fd70d008e7178d3c556b045b0ea5f78fcd61ca548a0b2e807e641f7", 1772999, 1088),
+}
+_P2S_MULTI = {
+    1: ("543cee6a4c2c2b52dc9eac9137ee63d14f1f84e706a9a7264769edcb11e5ea53", 764061, 1088),
+    2: ("8895092a7cf26359205a427b7ac2f4a935c2e0bd36d9b7a5140cb33faa468a6b", 610385, 1088),
+    3: ("d3daf48cdf9f5603868ddb99166ddaf9b12279e7ce968922926560d5fd3f0c99", 801091, 1088),
+    4: ("1490149dc40e7301fa5ceae23862b044ba5c398a8b2a40df21ed894702728c09", 877130, 1088),
+}
+
+
+def _registry() -> dict[str, Clip]:
+    clips = [
+        Clip(
+            "sports2d-demo",
+            *_SPORTS2D,
+            "Sports2D/Demo/demo.mp4",
+            "d9a66417185647b112304b57093f0c180f37a768e6a14daca75ca541f3b78039",
+            3968304,
+            "BSD-3-Clause",
+            1768,
+            994,
+            30.0,
+            230,
+            "A person walking side-on, then jumping jacks (frontal), then a flip off a box.",
+        )
+    ]
+    for cam, (sha, size, width) in _P2S_SINGLE.items():
+        clips.append(
+            Clip(
+                f"pose2sim-single-cam{cam:02d}",
+                *_POSE2SIM,
+                f"Pose2Sim/Demo_SinglePerson/videos/cam{cam:02d}.mp4",
+                sha,
+                size,
+                "BSD-3-Clause",
+                width,
+                1920,
+                60.0,
+                100,
+                f"Camera {cam} of 4 synchronised portrait views: a barefoot man making a big side "
+                "lunge with arm swing and brief one-leg moments.",
+            )
+        )
+    for cam, (sha, size, width) in _P2S_MULTI.items():
+        clips.append(
+            Clip(
+                f"pose2sim-multi-cam{cam:02d}",
+                *_POSE2SIM,
+                f"Pose2Sim/Demo_MultiPerson/videos/cam{cam:02d}.mp4",
+                sha,
+                size,
+                "BSD-3-Clause",
+                width,
+                1920,
+                60.0,
+                100,
+                f"Camera {cam} of 4 synchronised portrait views with two people in view.",
+            )
+        )
+    return {c.name: c for c in clips}
+
+
+#: Every pinned clip by name.
+CLIPS: dict[str, Clip] = _registry()
+
+
+#: Short names accepted by :func:`fetch` and :func:`get_clip`.
+ALIASES: dict[str, str] = {
+    "sports2d": "sports2d-demo",
+    "pose2sim": "pose2sim-single-cam01",
+    "pose2sim-multi": "pose2sim-multi-cam01",
+}
+
+
+def media_dir() -> Path:
+    """Cache directory of the clips: ``platformdirs.user_cache_dir("running-form-lab")/media``.
+
+    The environment variable ``RUNNING_FORM_LAB_MEDIA`` overrides it. Not created by this call.
+    """
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("running-form-lab")) / "media"
+
+
+def get_clip(name: str) -> Clip:
+    """The registry entry of a clip.
+
+    Examples
+    --------
+    >>> get_clip("sports2d-demo").fps
+    30.0
+    """
+    try:
+        return CLIPS[ALIASES.get(name, name)]
+    except KeyError:
+        raise UnknownClipError(
+            f"no sample clip named {name!r}; available: {', '.join([*CLIPS, *ALIASES])}. "
+            "List them with `python -m course media --list`."
+        ) from None
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cached_path(name: str, *, directory: Path | str | None = None) -> Path | None:
+    """Path of a clip if it is already cached and matches its checksum, else None."""
+    clip = get_clip(name)
+    p = Path(directory) if directory is not None else media_dir()
+    f = p / clip.filename
+    if f.is_file() and f.stat().st_size == clip.size and _sha256_file(f) == clip.sha256:
+        return f
+    return None
+
+
+def _pip_download(package: str, version: str, dest: Path, *, timeout: float) -> Path:
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--disable-pip-version-check",
+        "--quiet",
+        f"{package}=={version}",
+        "-d",
+        str(dest),
+    ]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise MediaError(f"`pip download {package}=={version}` failed to run: {exc}") from exc
+    wheels = sorted(dest.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
+    if proc.returncode != 0 or not wheels:
+        tail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+        raise MediaError(
+            f"could not download {package}=={version} from PyPI ({tail or 'no wheel'}). Check the "
+            f"network or pip's index settings, or download the wheel by hand and put the clip in "
+            f"{media_dir()} (or set {ENV_VAR})."
+        )
+    return wheels[0]
+
+
+def _licence_text(wheel: zipfile.ZipFile) -> str:
+    for n in wheel.namelist():
+        if ".dist-info/" in n and Path(n).name.upper().startswith(("LICENSE", "LICENCE")):
+            return wheel.read(n).decode("utf-8", "replace")
+    return ""
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def fetch(name: str, *, directory: Path | str | None = None, timeout: float = 300) -> Path:
+    """Return the path of a verified sample clip, downloading its package if needed.
+
+    All pinned clips of the same package are extracted together, so fetching the others later
+    needs no second download.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`CLIPS`, e.g. ``"sports2d-demo"`` or ``"pose2sim-single-cam01"``.
+    directory
+        Cache directory (default :func:`media_dir`).
+    timeout
+        Seconds allowed for ``pip download``.
+
+    Returns
+    -------
+    pathlib.Path
+        The clip, whose SHA-256 matches :attr:`Clip.sha256`.
+
+    Raises
+    ------
+    MediaError
+        If pip or the network fails, or the clip does not match its checksum.
+    """
+    clip = get_clip(name)
+    dest = Path(directory) if directory is not None else media_dir()
+    found = cached_path(name, directory=dest)
+    if found is not None:
+        return found
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MediaError(f"cannot create the media cache {dest}: {exc}. Set {ENV_VAR}.") from exc
+    with tempfile.TemporaryDirectory(prefix="rfl-media-") as tmp:
+        wheel_path = _pip_download(clip.package, clip.version, Path(tmp), timeout=timeout)
+        with zipfile.ZipFile(wheel_path) as wheel:
+            licence = _licence_text(wheel)
+            siblings = [
+                c for c in CLIPS.values() if (c.package, c.version) == (clip.package, clip.version)
+            ]
+            for c in siblings:
+                try:
+                    data = wheel.read(c.member)
+                except KeyError:
+                    raise MediaError(
+                        f"{c.package}=={c.version} has no member {c.member}; the pinned wheel "
+                        "changed. Report this: the registry in course/data/media.py needs an "
+                        "update."
+                    ) from None
+                digest = hashlib.sha256(data).hexdigest()
+                if digest != c.sha256:
+                    raise MediaError(
+                        f"{c.member} from {c.package}=={c.version} has SHA-256 {digest}; expected "
+                        f"{c.sha256}. The download is corrupt or the package was replaced; "
+                        "nothing was installed."
+                    )
+                _write_atomic(dest / c.filename, data)
+                record = {**asdict(c), "licence_text": licence}
+                _write_atomic(
+                    dest / f"{c.name}.json", (json.dumps(record, indent=2) + "\n").encode()
+                )
+    return dest / clip.filename
+
+
+def provenance(name: str, *, directory: Path | str | None = None) -> dict[str, object]:
+    """Provenance of a clip: package, version, member path, SHA-256, licence (and its text).
+
+    Examples
+    --------
+    >>> provenance("sports2d-demo")["licence"]
+    'BSD-3-Clause'
+    """
+    clip = get_clip(name)
+    record: dict[str, object] = asdict(clip)
+    sidecar = (Path(directory) if directory is not None else media_dir()) / f"{clip.name}.json"
+    try:
+        record["licence_text"] = json.loads(sidecar.read_text()).get("licence_text", "")
+    except (OSError, ValueError):
+        record["licence_text"] = ""
+    return record
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    """``python -m course media [--list] [NAME ...]``: list or fetch the sample clips."""
+    parser = argparse.ArgumentParser(
+        prog="python -m course media",
+        description="Fetch and verify the pinned sample videos (from PyPI packages).",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="clips to fetch ('all' for all)")
+    parser.add_argument("--list", action="store_true", help="list the clips and where they are")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.list or not args.names:
+        for c in CLIPS.values():
+            here = cached_path(c.name)
+            state = str(here) if here else "not fetched"
+            print(
+                f"{c.name:<24} {c.width}x{c.height} {c.fps:g} fps {c.n_frames:>4} frames  {state}"
+            )
+            print(f"{'':<24} {c.description}\n{'':<24} {c.source}")
+        return 0
+    names = list(CLIPS) if args.names == ["all"] else args.names
+    status = 0
+    for n in names:
+        try:
+            print(f"{n}: {fetch(n)}")
+        except (KeyError, MediaError) as exc:
+            print(f"{n}: FAILED: {exc}", file=sys.stderr)
+            status = 1
+    return status
