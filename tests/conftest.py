@@ -11,3 +11,6 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# Session fixtures for pose tests (models built from npm, sample clips, cached pose series).
+pytest_plugins = ["pose_fixtures"]
