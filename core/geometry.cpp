@@ -1,9 +1,262 @@
-// Kernel family: geometry. (Stub: registers an empty submodule until the family lands.)
+// Kernel family: geometry. Three-point and segment angles, the named body angles of a side-view
+// runner, facing estimation, and the per-frame live kernel (One-Euro smoothing + every angle in
+// one call). Image coordinates: x right, y DOWN (MediaPipe). Angles are returned in degrees.
+#include "geometry.hpp"
+
+#include <nanobind/stl/string.h>
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
 #include "arrays.hpp"
 #include "families.hpp"
+#include "filters.hpp"
 
 namespace rfl {
-void register_geometry(nb::module_& m) {
-    m.def_submodule("geometry", "geometry kernels");
+namespace {
+
+constexpr double kDeg = 57.295779513082320876798154814105;  // 180 / pi
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr size_t kLandmarks = 33;
+
+/// atan2 in degrees, NaN for a zero-length direction (the angle is undefined there).
+inline double dir_deg(double y, double x) {
+    if (x == 0.0 && y == 0.0) return kNaN;
+    return std::atan2(y, x) * kDeg;
 }
+
+/// Angle at b between b->a and b->c in degrees (0..180), d = 2 or 3; NaN if a side has length 0.
+inline double angle3_deg(const double* a, const double* b, const double* c, size_t d) {
+    const double ux = a[0] - b[0], uy = a[1] - b[1], uz = d > 2 ? a[2] - b[2] : 0.0;
+    const double vx = c[0] - b[0], vy = c[1] - b[1], vz = d > 2 ? c[2] - b[2] : 0.0;
+    const double dot = ux * vx + uy * vy + uz * vz;
+    const double cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
+    const double cross = std::sqrt(cx * cx + cy * cy + cz * cz);
+    if ((ux == 0.0 && uy == 0.0 && uz == 0.0) || (vx == 0.0 && vy == 0.0 && vz == 0.0)) {
+        return kNaN;
+    }
+    return std::atan2(cross, dot) * kDeg;
+}
+
+inline double wrap180(double a) {
+    // to (-180, 180]
+    if (a > 180.0) a -= 360.0;
+    else if (a <= -180.0) a += 360.0;
+    return a;
+}
+
+size_t rows_of(const CArray& x, size_t d) { return d == 0 ? 0 : x.size() / d; }
+
+void check_points(const CArray& x, const char* name) {
+    if (x.ndim() != 2 || (x.shape(1) != 2 && x.shape(1) != 3)) {
+        throw std::invalid_argument(std::string(name) + " must have shape (m, 2) or (m, 3)");
+    }
+}
+
+NpArray angle3(const CArray& a, const CArray& b, const CArray& c) {
+    check_points(a, "a");
+    check_points(b, "b");
+    check_points(c, "c");
+    const size_t d = a.shape(1);
+    const size_t m = a.shape(0);
+    if (b.shape(0) != m || c.shape(0) != m || b.shape(1) != d || c.shape(1) != d) {
+        throw std::invalid_argument("a, b and c must have the same shape");
+    }
+    std::vector<double> out(m);
+    {
+        nb::gil_scoped_release release;
+        const double *pa = a.data(), *pb = b.data(), *pc = c.data();
+        for (size_t i = 0; i < m; ++i) out[i] = angle3_deg(pa + i * d, pb + i * d, pc + i * d, d);
+    }
+    return to_numpy(std::move(out), {m});
+}
+
+NpArray segment_angle(const CArray& p, const CArray& q, bool vertical) {
+    check_points(p, "p_from");
+    check_points(q, "p_to");
+    const size_t d = p.shape(1);
+    const size_t m = p.shape(0);
+    if (q.shape(0) != m || q.shape(1) != d) {
+        throw std::invalid_argument("p_from and p_to must have the same shape");
+    }
+    std::vector<double> out(m);
+    {
+        nb::gil_scoped_release release;
+        const double *pp = p.data(), *pq = q.data();
+        for (size_t i = 0; i < m; ++i) {
+            const double dx = pq[i * d] - pp[i * d], dy = pq[i * d + 1] - pp[i * d + 1];
+            // counter-clockwise on screen is positive; vertical = plumb line pointing down (+y)
+            out[i] = vertical ? dir_deg(dx, dy) : dir_deg(-dy, dx);
+        }
+    }
+    return to_numpy(std::move(out), {m});
+}
+
+void check_sequence(const CArray& lm) {
+    if (lm.ndim() != 3 || lm.shape(1) != kLandmarks || (lm.shape(2) != 2 && lm.shape(2) != 3)) {
+        throw std::invalid_argument("landmarks must have shape (n, 33, 2) or (n, 33, 3)");
+    }
+}
+
+NpArray body_angles(const CArray& lm, int side, int facing, double sx, double sy) {
+    check_sequence(lm);
+    const size_t n = lm.shape(0), d = lm.shape(2);
+    std::vector<double> out(n * kBodyAngles);
+    {
+        nb::gil_scoped_release release;
+        const double* p = lm.data();
+        for (size_t i = 0; i < n; ++i) {
+            frame_angles(p + i * kLandmarks * d, d, side, facing, sx, sy,
+                         out.data() + i * kBodyAngles);
+        }
+    }
+    return to_numpy(std::move(out), {n, kBodyAngles});
+}
+
+NpArray facing(const CArray& lm, double sx, double sy) {
+    check_sequence(lm);
+    const size_t n = lm.shape(0), d = lm.shape(2);
+    std::vector<double> out(n);
+    {
+        nb::gil_scoped_release release;
+        for (size_t i = 0; i < n; ++i) {
+            out[i] = frame_facing(lm.data() + i * kLandmarks * d, d, sx, sy);
+        }
+    }
+    return to_numpy(std::move(out), {n});
+}
+
+/// Per-frame live analysis: One-Euro smoothing of all landmarks, then every named angle.
+class LiveKernel {
+  public:
+    LiveKernel(double min_cutoff, double beta, double d_cutoff, int side, int facing, double sx,
+               double sy)
+        : euro_(min_cutoff, beta, d_cutoff), side_(side), facing_(facing), sx_(sx), sy_(sy) {}
+
+    nb::tuple update(const CArray& x, double t) {
+        if (x.ndim() != 2 || x.shape(0) != kLandmarks || (x.shape(1) != 2 && x.shape(1) != 3)) {
+            throw std::invalid_argument("landmarks must have shape (33, 2) or (33, 3)");
+        }
+        const size_t d = x.shape(1);
+        if (euro_.started() && d != d_) {
+            throw std::invalid_argument("the landmark shape changed; call reset() first");
+        }
+        euro_.check(kLandmarks * d, t);
+        d_ = d;
+        std::vector<double> sm(kLandmarks * d);
+        double ang[kBodyAngles];
+        euro_.step(x.data(), sm.data(), kLandmarks * d, t);
+        int face = facing_;
+        if (face == 0) {  // auto: per-frame estimate, holding the last known direction
+            const int now = frame_facing(sm.data(), d, sx_, sy_);
+            if (now != 0) last_facing_ = now;
+            face = last_facing_;
+        }
+        frame_angles(sm.data(), d, side_, face, sx_, sy_, ang);
+        NpArray arr = to_numpy(std::move(sm), {kLandmarks, d});
+        return nb::make_tuple(arr, face, ang[0], ang[1], ang[2], ang[3], ang[4], ang[5], ang[6],
+                              ang[7], ang[8]);
+    }
+
+    void reset() {
+        euro_.reset();
+        last_facing_ = 0;
+    }
+
+  private:
+    OneEuroState euro_;
+    int side_, facing_;
+    double sx_, sy_;
+    size_t d_ = 0;
+    int last_facing_ = 0;
+};
+
+}  // namespace
+
+void frame_angles(const double* lm, size_t d, int side, int facing, double sx, double sy,
+                  double* out) {
+    const size_t sh = side == 0 ? 11 : 12, hip = side == 0 ? 23 : 24;
+    const size_t knee = side == 0 ? 25 : 26, ank = side == 0 ? 27 : 28;
+    double S[2] = {lm[sh * d] * sx, lm[sh * d + 1] * sy};
+    double H[2] = {lm[hip * d] * sx, lm[hip * d + 1] * sy};
+    double K[2] = {lm[knee * d] * sx, lm[knee * d + 1] * sy};
+    double A[2] = {lm[ank * d] * sx, lm[ank * d + 1] * sy};
+    const double f = static_cast<double>(facing);
+    double trunk = kNaN, thigh = kNaN, shank = kNaN, body = kNaN;
+    if (facing != 0) {
+        trunk = dir_deg(f * (S[0] - H[0]), -(S[1] - H[1]));  // vs vertical up, + forward
+        thigh = dir_deg(f * (K[0] - H[0]), K[1] - H[1]);     // vs vertical down, + knee forward
+        shank = dir_deg(f * (A[0] - K[0]), A[1] - K[1]);     // vs vertical down, + ankle forward
+        body = dir_deg(f * (S[0] - A[0]), -(S[1] - A[1]));   // vs vertical up, + forward
+    }
+    out[0] = trunk;
+    out[1] = thigh;
+    out[2] = angle3_deg(S, H, K, 2);
+    out[3] = wrap180(thigh + trunk);
+    out[4] = angle3_deg(H, K, A, 2);
+    out[5] = shank;
+    out[6] = body;
+    out[7] = trunk - body;
+    // pelvic obliquity: + = the person's left hip (23) higher (smaller y) than the right (24)
+    const double lx = lm[23 * d] * sx, ly = lm[23 * d + 1] * sy;
+    const double rx = lm[24 * d] * sx, ry = lm[24 * d + 1] * sy;
+    out[8] = dir_deg(ry - ly, std::fabs(lx - rx));
+}
+
+int frame_facing(const double* lm, size_t d, double sx, double sy) {
+    auto X = [&](size_t i) { return lm[i * d] * sx; };
+    auto Y = [&](size_t i) { return lm[i * d + 1] * sy; };
+    int vote = 0, votes = 0;
+    // Head: the nose sits clearly in front of the ears in a side view, between them from the front.
+    const double ear_mid = 0.5 * (X(7) + X(8));
+    const double dn = X(0) - ear_mid;
+    const double sep = std::fabs(X(7) - X(8));
+    if (std::isfinite(dn) && std::isfinite(sep) && std::fabs(dn) > 0.5 * sep && dn != 0.0) {
+        vote += dn > 0 ? 1 : -1;
+        ++votes;
+    }
+    // Feet: toes ahead of heels, counted only when the feet point more sideways than up/down.
+    double fx = 0.0, fy = 0.0;
+    int feet = 0;
+    for (size_t k = 0; k < 2; ++k) {
+        const double dx = X(31 + k) - X(29 + k), dy = Y(31 + k) - Y(29 + k);
+        if (std::isfinite(dx) && std::isfinite(dy)) {
+            fx += dx;
+            fy += dy;
+            ++feet;
+        }
+    }
+    if (feet > 0 && std::fabs(fx) > std::fabs(fy)) {
+        const int fv = fx > 0 ? 1 : -1;
+        if (votes > 0 && fv != vote) return 0;  // head and feet disagree
+        vote += fv;
+        ++votes;
+    }
+    return vote > 0 ? 1 : (vote < 0 ? -1 : 0);
+}
+
+void register_geometry(nb::module_& m) {
+    nb::module_ g = m.def_submodule("geometry", "geometry kernels");
+    g.def("angle3", &angle3, nb::arg("a"), nb::arg("b"), nb::arg("c"),
+          "Angle at b (degrees, 0..180) of (m, 2|3) point arrays.");
+    g.def("segment_angle", &segment_angle, nb::arg("p_from"), nb::arg("p_to"),
+          nb::arg("vertical"), "Signed segment angle (degrees), counter-clockwise on screen +.");
+    g.def("body_angles", &body_angles, nb::arg("landmarks"), nb::arg("side"), nb::arg("facing"),
+          nb::arg("sx"), nb::arg("sy"), "(n, 9) named body angles in degrees.");
+    g.def("facing", &facing, nb::arg("landmarks"), nb::arg("sx"), nb::arg("sy"),
+          "(n,) facing per frame: +1 right, -1 left, 0 unknown.");
+    g.attr("BODY_ANGLE_NAMES") =
+        nb::make_tuple("trunk_lean", "thigh", "hip_extension", "hip_flexion", "knee", "shank",
+                       "body_lean", "hip_bend", "pelvic_obliquity");
+    nb::class_<LiveKernel>(g, "LiveKernel")
+        .def(nb::init<double, double, double, int, int, double, double>(), nb::arg("min_cutoff"),
+             nb::arg("beta"), nb::arg("d_cutoff"), nb::arg("side"), nb::arg("facing"),
+             nb::arg("sx"), nb::arg("sy"))
+        .def("update", &LiveKernel::update, nb::arg("x"), nb::arg("t"))
+        .def("reset", &LiveKernel::reset);
+}
+
 }  // namespace rfl
