@@ -1,9 +1,191 @@
-// Kernel family: jumps. (Stub: registers an empty submodule until the family lands.)
+// Kernel family: jumps. Event detection and integration on a vertical ground reaction force trace
+// (newtons, one channel, sampled at fs Hz). The wrapper course/analysis/jumps.py validates inputs,
+// chooses thresholds, and assembles every number with the method and thresholds that produced it.
+//
+// Indices are sample indices into `force`; "not found" is -1. All ranges are checked here as well
+// as in the wrapper, so a bad call raises ValueError instead of reading out of bounds.
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/tuple.h>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
 #include "arrays.hpp"
 #include "families.hpp"
 
 namespace rfl {
+namespace {
+
+void check_range(const CVec& f, int64_t i0, int64_t i1, const char* what) {
+    const auto n = static_cast<int64_t>(f.shape(0));
+    if (i0 < 0 || i1 > n || i0 >= i1) {
+        throw std::invalid_argument(std::string(what) + ": need 0 <= i0 < i1 <= len(force); got i0=" +
+                                    std::to_string(i0) + ", i1=" + std::to_string(i1) +
+                                    ", len=" + std::to_string(n));
+    }
+}
+
+/// Mean and sample standard deviation (ddof = 1; 0 for one sample) of force[i0:i1].
+std::pair<double, double> window_stats(const CVec& force, int64_t i0, int64_t i1) {
+    check_range(force, i0, i1, "window_stats");
+    const double* f = force.data();
+    double mean = 0.0, sd = 0.0;
+    {
+        nb::gil_scoped_release release;
+        double s = 0.0;
+        for (int64_t i = i0; i < i1; ++i) s += f[i];
+        const auto n = static_cast<double>(i1 - i0);
+        mean = s / n;
+        double ss = 0.0;
+        for (int64_t i = i0; i < i1; ++i) ss += (f[i] - mean) * (f[i] - mean);
+        sd = (i1 - i0 > 1) ? std::sqrt(ss / (n - 1.0)) : 0.0;
+    }
+    return {mean, sd};
+}
+
+/// Movement onset: the first sample at or after `start` whose force differs from `baseline` by more
+/// than `threshold`. With backtrack < 0 it is then walked back to the last crossing of the baseline
+/// (the last sample before the detection on the other side of, or on, the baseline); with
+/// backtrack >= 0 it is moved back by that many samples (Owen et al. 2014 use 30 ms). Never earlier
+/// than `start`. Returns (onset, detection) or (-1, -1).
+std::pair<int64_t, int64_t> find_onset(const CVec& force, int64_t start, double baseline,
+                                       double threshold, int64_t backtrack) {
+    const auto n = static_cast<int64_t>(force.shape(0));
+    if (start < 0 || start > n) throw std::invalid_argument("find_onset: start out of range");
+    if (!(threshold >= 0.0)) throw std::invalid_argument("find_onset: threshold must be >= 0");
+    const double* f = force.data();
+    int64_t det = -1, onset = -1;
+    {
+        nb::gil_scoped_release release;
+        for (int64_t i = start; i < n; ++i) {
+            if (std::fabs(f[i] - baseline) > threshold) {
+                det = i;
+                break;
+            }
+        }
+        if (det >= 0) {
+            if (backtrack < 0) {
+                const double side = (f[det] > baseline) ? 1.0 : -1.0;
+                int64_t j = det;
+                while (j > start && (f[j - 1] - baseline) * side > 0.0) --j;
+                onset = (j > start) ? j - 1 : start;
+            } else {
+                onset = (det - backtrack > start) ? det - backtrack : start;
+            }
+        }
+    }
+    return {onset, det};
+}
+
+/// First index i >= start such that force[i : i + min_len] all lie at or above `threshold`
+/// (above = true) or all lie below it (above = false). -1 if there is none.
+int64_t first_run(const CVec& force, int64_t start, double threshold, bool above, int64_t min_len) {
+    const auto n = static_cast<int64_t>(force.shape(0));
+    if (start < 0 || start > n) throw std::invalid_argument("first_run: start out of range");
+    if (min_len < 1) throw std::invalid_argument("first_run: min_len must be >= 1");
+    const double* f = force.data();
+    int64_t found = -1;
+    {
+        nb::gil_scoped_release release;
+        int64_t run = 0;
+        for (int64_t i = start; i < n; ++i) {
+            const bool ok = above ? (f[i] >= threshold) : (f[i] < threshold);
+            run = ok ? run + 1 : 0;
+            if (run == min_len) {
+                found = i - min_len + 1;
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+/// Centre-of-mass velocity (m/s), displacement (m) and power (W) over force[i0 : i1 + 1] by the
+/// impulse-momentum theorem: a = (F - weight) / mass, integrated with the trapezoid rule from
+/// velocity v0 and displacement 0 at sample i0. Power is F * v.
+std::tuple<NpArray, NpArray, NpArray> kinematics(const CVec& force, double fs, double mass,
+                                                 double weight, int64_t i0, int64_t i1, double v0) {
+    check_range(force, i0, i1 + 1, "kinematics");
+    if (!(fs > 0.0) || !(mass > 0.0)) {
+        throw std::invalid_argument("kinematics: fs and mass must be positive");
+    }
+    const double* f = force.data();
+    const auto len = static_cast<size_t>(i1 - i0 + 1);
+    std::vector<double> v(len), s(len), p(len);
+    {
+        nb::gil_scoped_release release;
+        const double half_dt = 0.5 / fs;
+        v[0] = v0;
+        s[0] = 0.0;
+        p[0] = f[i0] * v0;
+        for (size_t k = 1; k < len; ++k) {
+            const double a0 = f[i0 + k - 1] - weight;
+            const double a1 = f[i0 + k] - weight;
+            v[k] = v[k - 1] + (a0 + a1) * half_dt / mass;
+            s[k] = s[k - 1] + (v[k - 1] + v[k]) * half_dt;
+            p[k] = f[i0 + k] * v[k];
+        }
+    }
+    return {to_numpy(std::move(v), {len}), to_numpy(std::move(s), {len}),
+            to_numpy(std::move(p), {len})};
+}
+
+/// Peak rate of force development (N/s): the largest (force[i + w] - force[i]) * fs / w for
+/// i0 <= i and i + w <= i1, with w = `window` samples. Returns (value, i) or (nan, -1).
+std::pair<double, int64_t> peak_rfd(const CVec& force, double fs, int64_t i0, int64_t i1,
+                                    int64_t window) {
+    const auto n = static_cast<int64_t>(force.shape(0));
+    if (i0 < 0 || i1 >= n || window < 1 || !(fs > 0.0)) {
+        throw std::invalid_argument("peak_rfd: need 0 <= i0, i1 < len(force), window >= 1, fs > 0");
+    }
+    const double* f = force.data();
+    double best = std::numeric_limits<double>::quiet_NaN();
+    int64_t at = -1;
+    {
+        nb::gil_scoped_release release;
+        const double scale = fs / static_cast<double>(window);
+        for (int64_t i = i0; i + window <= i1; ++i) {
+            const double r = (f[i + window] - f[i]) * scale;
+            if (at < 0 || r > best) {
+                best = r;
+                at = i;
+            }
+        }
+    }
+    return {best, at};
+}
+
+}  // namespace
+
 void register_jumps(nb::module_& m) {
-    m.def_submodule("jumps", "jumps kernels");
+    nb::module_ sub = m.def_submodule(
+        "jumps", "Event detection and impulse-momentum integration on vertical force traces.");
+    sub.def("window_stats", &window_stats, nb::arg("force"), nb::arg("i0"), nb::arg("i1"),
+            "(mean, sd) of force[i0:i1] in N; sd uses ddof=1 (0 for one sample).");
+    sub.def("find_onset", &find_onset, nb::arg("force"), nb::arg("start"), nb::arg("baseline"),
+            nb::arg("threshold"), nb::arg("backtrack"),
+            "(onset, detection) sample indices of movement onset, or (-1, -1).\n\n"
+            "detection: first i >= start with |force[i] - baseline| > threshold. backtrack < 0:\n"
+            "onset is the last sample before detection on the other side of the baseline;\n"
+            "backtrack >= 0: onset = detection - backtrack. Never before start.");
+    sub.def("first_run", &first_run, nb::arg("force"), nb::arg("start"), nb::arg("threshold"),
+            nb::arg("above"), nb::arg("min_len"),
+            "First i >= start with min_len consecutive samples >= threshold (above=True) or\n"
+            "< threshold (above=False), or -1.");
+    sub.def("kinematics", &kinematics, nb::arg("force"), nb::arg("fs"), nb::arg("mass"),
+            nb::arg("weight"), nb::arg("i0"), nb::arg("i1"), nb::arg("v0"),
+            "(velocity m/s, displacement m, power W) over samples i0..i1 inclusive, by trapezoid\n"
+            "integration of (force - weight) / mass from velocity v0 and displacement 0.");
+    sub.def("peak_rfd", &peak_rfd, nb::arg("force"), nb::arg("fs"), nb::arg("i0"), nb::arg("i1"),
+            nb::arg("window"),
+            "(peak RFD in N/s, start index) of (force[i+window] - force[i]) * fs / window over\n"
+            "i0 <= i, i + window <= i1; (nan, -1) if the range is shorter than the window.");
 }
 }  // namespace rfl
