@@ -1,0 +1,67 @@
+"""Every lesson executes top to bottom in a fresh kernel, warning-free and within its time limit.
+
+Each notebook runs from the lessons folder (as in JupyterLab) on a copy in memory, so the committed
+file stays output-free. Warnings raised by our code are errors (the first injected cell installs
+the same filter as pyproject's pytest settings). Budget: about 5-60 s per lesson on 2 cores; the
+whole module takes a few minutes, most of it kernel start-up and the pose model on short clips.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = ROOT / "lessons"
+PATHS = sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+LIMIT_S = 90.0  # per notebook, wall time, including kernel start-up
+CELL_TIMEOUT_S = 90
+
+WARNINGS_AS_ERRORS = """\
+import warnings
+warnings.filterwarnings("error")
+warnings.filterwarnings("ignore", category=DeprecationWarning, module="jupyter_client.*")
+warnings.filterwarnings("ignore", category=DeprecationWarning, module="google.protobuf.*")
+"""
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem[:2])
+def test_lesson_executes(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    setup = nbformat.v4.new_code_cell(WARNINGS_AS_ERRORS)
+    setup["id"] = "warnings-as-errors"
+    nb.cells.insert(0, setup)
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(LESSONS)}},
+        allow_errors=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    stderr = [
+        out.get("text", "")
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream" and out.get("name") == "stderr"
+    ]
+    assert not [s for s in stderr if "Warning" in s], f"{path.name} wrote warnings: {stderr}"
+    assert elapsed < LIMIT_S, f"{path.name} took {elapsed:.0f} s; the limit is {LIMIT_S:.0f} s"
+    # every code cell ran and the quiz cell displayed a widget
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count is not None for c in code)
+    widget_views = [
+        o
+        for c in code
+        for o in c.outputs
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert widget_views, f"{path.name}: no widget was displayed"

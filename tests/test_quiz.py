@@ -1,0 +1,90 @@
+"""widgets.Quiz: validation, instant explained feedback, first-try scoring."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from widgets import Choice, Question, Quiz
+from widgets.quiz import feedback_for
+
+
+def make_question(n: int = 3, answer: int = 1) -> Question:
+    return Question(
+        "Which one?",
+        [Choice(f"option {i}", correct=(i == answer), why=f"reason {i}.") for i in range(n)],
+    )
+
+
+def test_question_needs_exactly_one_correct_choice() -> None:
+    with pytest.raises(ValueError, match="exactly one correct"):
+        Question("q", [Choice("a", why="x"), Choice("b", why="y")])
+    with pytest.raises(ValueError, match="exactly one correct"):
+        Question("q", [Choice("a", True, "x"), Choice("b", True, "y")])
+
+
+def test_question_needs_two_choices_and_reasons() -> None:
+    with pytest.raises(ValueError, match="at least 2 choices"):
+        Question("q", [Choice("a", True, "x")])
+    with pytest.raises(ValueError, match="needs a reason"):
+        Question("q", [Choice("a", True, "x"), Choice("b")])
+
+
+def test_quiz_rejects_empty_and_wrong_types() -> None:
+    with pytest.raises(ValueError, match="at least one Question"):
+        Quiz([])
+    with pytest.raises(TypeError, match="Question objects"):
+        Quiz(["What is impulse?"])  # type: ignore[list-item]
+
+
+def test_click_shows_the_reason_at_once() -> None:
+    quiz = Quiz([make_question()])
+    radio = next(c for c in quiz.children if isinstance(c, ipw.RadioButtons))
+    assert quiz.feedback_text(0) == ""
+    radio.value = 2  # what a click in the browser does to the widget state
+    assert "reason 2." in quiz.feedback_text(0) and "Not quite" in quiz.feedback_text(0)
+    assert "rfl-quiz-no" in quiz.feedback_text(0)
+    radio.value = 1
+    assert "Correct. reason 1." in quiz.feedback_text(0)
+    assert "rfl-quiz-ok" in quiz.feedback_text(0)
+
+
+def test_score_counts_first_tries_only() -> None:
+    quiz = Quiz([make_question(answer=0), make_question(answer=2), make_question(answer=1)])
+    assert quiz.score == (0, 3)
+    assert quiz.answer(0, 0).correct
+    assert not quiz.answer(1, 0).correct
+    assert quiz.answer(1, 2).correct  # right on the second try: not counted
+    assert quiz.score == (1, 3)
+    assert quiz.answer(0, 0).correct  # re-picking the same choice still gives feedback
+    assert "1 of 2 answered" in quiz._score.value
+
+
+def test_answer_rejects_bad_indices() -> None:
+    quiz = Quiz([make_question()])
+    with pytest.raises(IndexError, match="question index"):
+        quiz.answer(1, 0)
+    with pytest.raises(IndexError, match="choice index"):
+        quiz.answer(0, 3)
+
+
+def test_text_is_escaped() -> None:
+    q = Question("Is 1 < 2?", [Choice("<b>yes</b>", True, "a & b"), Choice("no", why="c")])
+    quiz = Quiz([q], title="T <i>")
+    html_bits = " ".join(getattr(c, "value", "") for c in quiz.children if isinstance(c, ipw.HTML))
+    assert "1 &lt; 2" in html_bits and "T &lt;i&gt;" in html_bits
+    quiz.answer(0, 0)
+    assert "a &amp; b" in quiz.feedback_text(0)
+
+
+@given(n=st.integers(2, 8), data=st.data())
+def test_feedback_is_correct_only_for_the_answer(n: int, data: st.DataObject) -> None:
+    answer = data.draw(st.integers(0, n - 1))
+    picked = data.draw(st.integers(0, n - 1))
+    q = make_question(n, answer)
+    fb = feedback_for(q, picked)
+    assert fb.correct == (picked == answer)
+    assert f"reason {picked}." in fb.message
+    assert q.answer == answer
