@@ -1,0 +1,109 @@
+"""``python -m course lab``: open the course in JupyterLab with the course's server settings.
+
+The server gets :mod:`course.server`'s low-latency kernel websockets (TCP_NODELAY) and opens the
+first lesson, ``lessons/00-start-here.ipynb``. The webcam works on ``localhost``; a remote server
+must be served over HTTPS (browsers give the camera only to secure origins).
+
+Examples
+--------
+>>> cmd = lab_command(port=8899, open_browser=False)
+>>> cmd[1:3]
+['-m', 'jupyterlab']
+>>> "--ServerApp.port=8899" in cmd
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from course.server import lab_arguments
+
+FIRST_LESSON = "00-start-here.ipynb"
+
+
+def course_root() -> Path:
+    """Directory that holds ``lessons/``: the source checkout, else the current directory.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder JupyterLab is started in.
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "lessons").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+def lab_command(
+    *,
+    root: Path | None = None,
+    port: int | None = None,
+    ip: str = "localhost",
+    open_browser: bool = True,
+    extra: list[str] | None = None,
+) -> list[str]:
+    """The ``jupyter lab`` command line with the course settings.
+
+    Parameters
+    ----------
+    root
+        Folder served as the file browser root (default :func:`course_root`).
+    port
+        TCP port (default: JupyterLab's choice, 8888 or the next free one).
+    ip
+        Interface to listen on. Keep ``localhost`` unless you serve over HTTPS.
+    open_browser
+        Open a browser tab on the first lesson.
+    extra
+        More ``jupyter lab`` options, appended last (they win over ours).
+
+    Returns
+    -------
+    list of str
+        Arguments for :func:`subprocess.run`.
+    """
+    root = course_root() if root is None else Path(root)
+    cmd = [sys.executable, "-m", "jupyterlab", *lab_arguments()]
+    cmd += [f"--ServerApp.root_dir={root}", f"--ServerApp.ip={ip}"]
+    if port is not None:
+        cmd.append(f"--ServerApp.port={int(port)}")
+    if (root / "lessons" / FIRST_LESSON).is_file():
+        cmd.append(f"--LabApp.default_url=/lab/tree/lessons/{FIRST_LESSON}")
+    cmd.append(f"--ServerApp.open_browser={open_browser}")
+    cmd += list(extra or [])
+    return cmd
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run JupyterLab on the course until it is stopped (Ctrl+C); return its exit code."""
+    parser = argparse.ArgumentParser(prog="python -m course lab", description=__doc__)
+    parser.add_argument("--port", type=int, default=None, help="TCP port (default 8888)")
+    parser.add_argument("--ip", default="localhost", help="interface (default localhost)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    parser.add_argument("--dir", type=Path, default=None, help="folder with lessons/")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the command instead of running it"
+    )
+    args, extra = parser.parse_known_args(argv)
+    cmd = lab_command(
+        root=args.dir, port=args.port, ip=args.ip, open_browser=not args.no_browser, extra=extra
+    )
+    if args.dry_run:
+        print(" ".join(cmd))
+        return 0
+    if args.ip not in {"localhost", "127.0.0.1", "::1"}:
+        print(
+            f"note: serving on {args.ip} over plain HTTP: browsers on other machines will not "
+            "give the page a camera. Use HTTPS (--ServerApp.certfile/keyfile) for a class.",
+            file=sys.stderr,
+        )
+    try:
+        return subprocess.call(cmd, env=os.environ.copy())
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,275 @@
+"""Message envelopes between the PoseCamera browser view and the kernel.
+
+Every custom message is a small JSON object ``{"type": ..., "id": ...}`` plus optional binary
+buffers. A reply carries the ``id`` of its request; errors are replies too (``type="error"``),
+so the browser can match them to the frame in flight.
+
+Browser to kernel:
+
+- ``frame``: ``{type, id, t, w, h}`` + one JPEG buffer (``t`` in s on the browser's clock);
+- ``next``: ``{type, id}``: the kernel reads and analyses the next frame of its video source;
+- ``ping``: ``{type, id}``: is the kernel answering? (sent while frames time out);
+- ``take``: ``{type, id, index}``: send a recorded take for replay;
+- ``take_frame``: ``{type, id, index, frame}``: one recorded video frame of a take.
+
+Kernel to browser:
+
+- ``pose``: ``{type, id, t, found, metrics, feedback, n_people, proc_ms}`` + a Float32 buffer of
+  ``(33, 4)`` landmarks ``x, y, z, visibility`` (``x, y`` normalised, y down) when ``found``; a
+  ``next`` reply adds the frame as a second (JPEG) buffer;
+- ``pong``, ``take`` (``t`` list + ``(n, 33, 4)`` Float32 buffer), ``take_frame`` (JPEG buffer);
+- ``error``: ``{type, id, code, message}``.
+
+Examples
+--------
+>>> msg = parse_request({"type": "ping", "id": 7}, [])
+>>> msg.kind, msg.id
+('ping', 7)
+>>> error_reply(7, "bad_frame", "JPEG could not be decoded.")["code"]
+'bad_frame'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+N_LANDMARKS = 33
+#: Values per landmark in the Float32 buffer: x, y, z, visibility.
+LANDMARK_WIDTH = 4
+#: Largest JPEG accepted from the browser (the server drops websocket messages over 10 MiB).
+MAX_FRAME_BYTES = 8 * 1024 * 1024
+REQUEST_TYPES = ("frame", "next", "ping", "take", "take_frame")
+
+
+class MessageError(ValueError):
+    """A request the kernel cannot serve; ``code`` is a short machine-readable reason."""
+
+    def __init__(self, code: str, message: str, request_id: int = -1) -> None:
+        super().__init__(message)
+        self.code = code
+        self.request_id = request_id
+
+
+@dataclass(frozen=True)
+class Request:
+    """A parsed browser request.
+
+    Attributes
+    ----------
+    kind
+        One of :data:`REQUEST_TYPES`.
+    id
+        Request id chosen by the browser; the reply carries it back.
+    t
+        Capture time in s on the browser's clock (``frame`` only; 0 otherwise).
+    width, height
+        Frame size in pixels (``frame`` only).
+    payload
+        The JPEG bytes of a ``frame`` (empty otherwise).
+    index, frame
+        Take index and frame index for ``take`` and ``take_frame`` requests.
+    """
+
+    kind: str
+    id: int
+    t: float = 0.0
+    width: int = 0
+    height: int = 0
+    payload: bytes = b""
+    index: int = 0
+    frame: int = 0
+
+
+def _as_int(content: dict[str, Any], key: str, request_id: int, default: int | None = None) -> int:
+    value = content.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise MessageError(
+            "bad_request",
+            f"message field {key!r} must be an integer; got {value!r}. "
+            "The widget's JavaScript and Python are out of step: reload the page.",
+            request_id,
+        )
+    return int(value)
+
+
+def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
+    """Validate one browser message and return it as a :class:`Request`.
+
+    Parameters
+    ----------
+    content
+        The JSON part of the custom message (a dict).
+    buffers
+        Binary buffers sent with it (``bytes``/``memoryview``).
+
+    Returns
+    -------
+    Request
+        The parsed request.
+
+    Raises
+    ------
+    MessageError
+        With ``code`` ``bad_request`` (malformed envelope), ``empty_frame`` or ``frame_too_large``.
+    """
+    if not isinstance(content, dict):
+        raise MessageError(
+            "bad_request", f"expected a JSON object message; got {type(content).__name__}."
+        )
+    request_id = _as_int(content, "id", -1, default=-1)
+    kind = content.get("type")
+    if kind not in REQUEST_TYPES:
+        raise MessageError(
+            "bad_request",
+            f"unknown message type {kind!r}; expected one of {', '.join(REQUEST_TYPES)}.",
+            request_id,
+        )
+    if kind == "frame":
+        if not buffers:
+            raise MessageError(
+                "empty_frame", "a frame message must carry one JPEG buffer; got none.", request_id
+            )
+        payload = bytes(buffers[0])
+        if not payload:
+            raise MessageError(
+                "empty_frame", "the frame's JPEG buffer is empty (0 bytes).", request_id
+            )
+        if len(payload) > MAX_FRAME_BYTES:
+            raise MessageError(
+                "frame_too_large",
+                f"frame JPEG is {len(payload) / 1e6:.1f} MB; at most {MAX_FRAME_BYTES / 1e6:.0f} "
+                "MB is accepted. Lower the widget's width/height or JPEG quality.",
+                request_id,
+            )
+        t = content.get("t")
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not np.isfinite(t):
+            raise MessageError(
+                "bad_request",
+                f"frame time 't' must be a finite number of s; got {t!r}.",
+                request_id,
+            )
+        return Request(
+            kind="frame",
+            id=request_id,
+            t=float(t),
+            width=_as_int(content, "w", request_id, default=0),
+            height=_as_int(content, "h", request_id, default=0),
+            payload=payload,
+        )
+    if kind in ("take", "take_frame"):
+        return Request(
+            kind=kind,
+            id=request_id,
+            index=_as_int(content, "index", request_id, default=0),
+            frame=_as_int(content, "frame", request_id, default=0),
+        )
+    return Request(kind=kind, id=request_id)
+
+
+def landmarks_buffer(
+    landmarks: NDArray[np.floating[Any]], visibility: NDArray[np.floating[Any]]
+) -> bytes:
+    """Pack ``(..., 33, 3)`` landmarks and ``(..., 33)`` visibility as little-endian Float32.
+
+    Parameters
+    ----------
+    landmarks
+        Normalised image coordinates ``x, y`` (y down) and relative depth ``z``.
+    visibility
+        Visibility in [0, 1] per landmark.
+
+    Returns
+    -------
+    bytes
+        ``(..., 33, 4)`` float32 values, C order: ``x, y, z, visibility`` per landmark.
+
+    Examples
+    --------
+    >>> len(landmarks_buffer(np.zeros((33, 3)), np.ones(33)))
+    528
+    """
+    lm = np.asarray(landmarks, dtype=np.float32)
+    vis = np.asarray(visibility, dtype=np.float32)
+    if lm.shape[-2:] != (N_LANDMARKS, 3) or vis.shape != lm.shape[:-1]:
+        raise ValueError(
+            f"landmarks must be (..., 33, 3) with visibility (..., 33); got {lm.shape} and "
+            f"{vis.shape}."
+        )
+    packed = np.concatenate([lm, vis[..., None]], axis=-1).astype("<f4", copy=False)
+    return np.ascontiguousarray(packed).tobytes()
+
+
+def unpack_landmarks(buffer: bytes | memoryview) -> NDArray[np.float32]:
+    """Inverse of :func:`landmarks_buffer`: ``(n, 33, 4)`` float32 (``n`` = 1 for one pose).
+
+    Examples
+    --------
+    >>> unpack_landmarks(landmarks_buffer(np.zeros((33, 3)), np.ones(33))).shape
+    (1, 33, 4)
+    """
+    arr = np.frombuffer(bytes(buffer), dtype="<f4")
+    per_pose = N_LANDMARKS * LANDMARK_WIDTH
+    if arr.size % per_pose:
+        raise ValueError(
+            f"a landmark buffer holds a multiple of {per_pose} float32 values; got {arr.size}."
+        )
+    return arr.reshape(-1, N_LANDMARKS, LANDMARK_WIDTH)
+
+
+def error_reply(request_id: int, code: str, message: str) -> dict[str, Any]:
+    """The JSON of an error reply to request ``request_id``."""
+    return {"type": "error", "id": int(request_id), "code": code, "message": message}
+
+
+def pose_reply(
+    request_id: int,
+    *,
+    t: float,
+    found: bool,
+    metrics: dict[str, float] | None = None,
+    feedback: dict[str, Any] | None = None,
+    n_people: int = 0,
+    proc_ms: float = 0.0,
+    status: str = "",
+) -> dict[str, Any]:
+    """The JSON of a ``pose`` reply (the landmarks travel as a separate Float32 buffer).
+
+    Parameters
+    ----------
+    request_id
+        Id of the frame request answered.
+    t
+        Frame time in s (the browser's capture time, or the video time for a file source).
+    found
+        Whether a person was found (then a landmarks buffer follows).
+    metrics
+        Live numbers (angles in deg, etc.); non-finite values are sent as ``None``.
+    feedback
+        The protocol's feedback (phase, message, progress...), if a self-test is active.
+    n_people
+        How many people were detected.
+    proc_ms
+        Kernel processing time for this frame in ms (decode + pose + analysis).
+    status
+        Pipeline status code (``streaming``, ``no_person``, ``partial``, ``wrong_side``...).
+    """
+    clean = {
+        k: (float(v) if v is not None and np.isfinite(v) else None)
+        for k, v in (metrics or {}).items()
+    }
+    return {
+        "type": "pose",
+        "id": int(request_id),
+        "t": float(t),
+        "found": bool(found),
+        "metrics": clean,
+        "feedback": feedback,
+        "n_people": int(n_people),
+        "proc_ms": round(float(proc_ms), 3),
+        "status": status,
+    }

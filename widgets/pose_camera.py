@@ -1,0 +1,394 @@
+"""``PoseCamera``: live webcam pose tracking in a notebook, with skeleton, angles and feedback.
+
+The browser reads the camera (so a remote kernel works too), sends one JPEG frame at a time as
+a binary message, and draws the kernel's answer over the live video. The kernel runs MediaPipe
+(VIDEO mode, the browser's frame times), smoothing and angles, and the active self-test.
+
+Frames are processed in memory and dropped: nothing is stored unless the learner presses
+Record (landmarks only; video frames too if ``record_video=True``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+from course.pose.types import PoseSeries
+from widgets import _messages as msgs
+from widgets._pose_pipeline import (
+    FrameResult,
+    LivePipeline,
+    Take,
+    TakeRecorder,
+    VideoSource,
+    decode_jpeg,
+    encode_jpeg,
+    resolve_source,
+)
+
+STATIC = Path(__file__).parent / "static"
+
+
+@dataclass(frozen=True)
+class SourceRun:
+    """Result of :meth:`PoseCamera.run_source`.
+
+    Attributes
+    ----------
+    series
+        Landmarks of every frame read (NaN where nobody was found), times in s of the video.
+    result
+        The self-test's result as plain data, or None without a test.
+    frames
+        Number of frames analysed.
+    fps
+        Processing rate achieved, frames per second of wall time.
+    """
+
+    series: PoseSeries
+    result: dict[str, Any] | None
+    frames: int
+    fps: float
+
+
+class PoseCamera(anywidget.AnyWidget):
+    """Live pose tracking from the browser camera or a video file, drawn over the video.
+
+    Parameters
+    ----------
+    test
+        Self-test protocol to run live (a name from ``course.selftests.PROTOCOLS``), or ``""``.
+    source
+        ``""`` for the browser camera, a video path, or ``"sample:<name>"`` for a bundled clip.
+        The kernel then reads the frames and the browser shows them: same pipeline, no camera.
+    model
+        Pose model variant: ``"lite"`` (fastest), ``"full"`` or ``"heavy"``.
+    width, height
+        Capture size in pixels (frames are scaled to fit).
+    fps_cap
+        Highest frame rate sent to the kernel, frames per second.
+    mirror
+        Show the camera mirrored (like a mirror; landmarks stay the person's own sides).
+    record, record_video
+        Keep the landmark series of a take while ``record`` is True; keep JPEG frames too if
+        ``record_video``.
+    autostart
+        Open the camera as soon as the widget is shown.
+
+    Attributes
+    ----------
+    status : str
+        ``idle``, ``starting``, ``streaming``, ``no_person``, ``partial``, ``wrong_side``,
+        ``kernel_busy``, ``other_view``, ``ended``, ``done``, ``stopped`` or ``error``.
+    error : str
+        The message shown for the last error (empty when none).
+    fps, latency_p50_ms, latency_p95_ms : float
+        Measured in the browser: frames per second analysed and capture-to-overlay latency (ms).
+
+    Examples
+    --------
+    >>> cam = PoseCamera(fps_cap=15)
+    >>> cam.status, cam.fps_cap
+    ('idle', 15.0)
+    """
+
+    _esm = STATIC / "pose_camera.js"
+    _css = STATIC / "pose_camera.css"
+
+    test = t.Unicode("").tag(sync=True)
+    source = t.Unicode("").tag(sync=True)
+    model = t.Unicode("lite").tag(sync=True)
+    width = t.Int(640).tag(sync=True)
+    height = t.Int(480).tag(sync=True)
+    fps_cap = t.Float(30.0).tag(sync=True)
+    jpeg_quality = t.Float(0.8).tag(sync=True)
+    timeout_ms = t.Int(2000).tag(sync=True)
+    mirror = t.Bool(True).tag(sync=True)
+    record = t.Bool(False).tag(sync=True)
+    record_video = t.Bool(False).tag(sync=True)
+    autostart = t.Bool(False).tag(sync=True)
+    show_angles = t.Bool(True).tag(sync=True)
+
+    status = t.Unicode("idle").tag(sync=True)
+    error = t.Unicode("").tag(sync=True)
+    ready = t.Bool(False).tag(sync=True)
+    active_view = t.Unicode("").tag(sync=True)
+    device_id = t.Unicode("").tag(sync=True)
+    fps = t.Float(0.0).tag(sync=True)
+    latency_p50_ms = t.Float(0.0).tag(sync=True)
+    latency_p95_ms = t.Float(0.0).tag(sync=True)
+    takes = t.List(t.Dict()).tag(sync=True)
+    result = t.Dict(allow_none=True, default_value=None).tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._pipeline = LivePipeline(
+            model=str(kwargs.get("model", "lite")), test=str(kwargs.get("test", ""))
+        )
+        self._recorder: TakeRecorder | None = None
+        self._takes: list[Take] = []
+        self._source: VideoSource | None = None
+        self._result_callbacks: list[Callable[[dict[str, Any]], None]] = []
+        self.last: FrameResult | None = None
+        super().__init__(**kwargs)
+        self.on_msg(self._on_custom)
+        if self.record:
+            self._start_recording()
+
+    # public API -----------------------------------------------------------------------------
+    def prepare(self) -> PoseCamera:
+        """Load the pose model now (otherwise on the first frame); returns ``self``.
+
+        Sets ``error`` with what to do when the model is not available.
+        """
+        try:
+            self._pipeline.prepare()
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.status, self.error = "error", f"Pose model not ready: {exc}"
+            raise
+        self.ready = True
+        return self
+
+    def on_result(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        """Call ``callback(result_dict)`` when the self-test finishes."""
+        self._result_callbacks.append(callback)
+
+    @property
+    def frames_processed(self) -> int:
+        """How many frames the kernel has analysed since the widget was made."""
+        return self._pipeline.frames
+
+    @property
+    def protocol(self) -> Any:
+        """The running self-test protocol object (None without ``test``)."""
+        return self._pipeline.protocol
+
+    @property
+    def recorded_takes(self) -> list[Take]:
+        """Recorded takes, oldest first (see :class:`widgets._pose_pipeline.Take`)."""
+        return list(self._takes)
+
+    def restart_test(self) -> None:
+        """Start the self-test again from the beginning (clears ``result``)."""
+        self._pipeline.reset(test=self.test)
+        self.set_trait("result", None)
+
+    def clear_takes(self) -> None:
+        """Forget every recorded take."""
+        self._takes.clear()
+        self.takes = []
+
+    def process_frame(self, rgb: np.ndarray, t: float) -> FrameResult:
+        """Analyse one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s.
+
+        Every frame goes through here, from the camera, a video file or a test.
+        """
+        result = self._pipeline.process(rgb, t)
+        self.ready = True
+        self.last = result
+        if self._recorder is not None:
+            jpeg = encode_jpeg(rgb) if self._recorder.keep_video else b""
+            self._recorder.add(t, result.pose, (rgb.shape[1], rgb.shape[0]), jpeg)
+        if result.done:
+            final = self._pipeline.result()
+            if final is not None:
+                self.result = final
+                for callback in self._result_callbacks:
+                    callback(final)
+        return result
+
+    def run_source(self, *, max_frames: int | None = None, source: str | None = None) -> SourceRun:
+        """Analyse the video ``source`` (default: the ``source`` trait) synchronously.
+
+        Use it where no browser drives the widget (nbclient, scripts, tests). It runs the very
+        pipeline the live camera uses.
+
+        Parameters
+        ----------
+        max_frames
+            Stop after this many frames (default: the whole file).
+        source
+            Video path or ``"sample:<name>"``; default the widget's ``source``.
+
+        Returns
+        -------
+        SourceRun
+            Landmarks, the self-test result and the processing rate.
+        """
+        import time
+
+        name = source if source is not None else self.source
+        if not name:
+            raise ValueError(
+                "run_source needs a video: pass source='path/to/clip.mp4' or 'sample:sports2d', "
+                "or set the widget's source trait."
+            )
+        video = VideoSource(resolve_source(name), max_size=(self.width, self.height))
+        recorder = TakeRecorder()
+        start = time.perf_counter()
+        try:
+            while max_frames is None or video.index < max_frames:
+                item = video.read()
+                if item is None:
+                    break
+                rgb, ts = item
+                res = self.process_frame(rgb, ts)
+                recorder.add(ts, res.pose, (rgb.shape[1], rgb.shape[0]))
+        finally:
+            video.close()
+        elapsed = time.perf_counter() - start
+        take = recorder.finish(label=name)
+        if take is None:
+            raise ValueError(f"the video {name!r} has no readable frames.")
+        series = take.to_series()
+        series = PoseSeries(**{**series.__dict__, "t": np.asarray(recorder.t), "source": name})
+        n = len(series)
+        return SourceRun(series, self._pipeline.result(), n, n / elapsed if elapsed > 0 else 0.0)
+
+    process_source = run_source
+
+    def close(self) -> None:
+        """Close the widget and release the pose model and any open video."""
+        self._pipeline.close()
+        if self._source is not None:
+            self._source.close()
+            self._source = None
+        super().close()
+
+    # traits ---------------------------------------------------------------------------------
+    @t.observe("test")
+    def _test_changed(self, change: dict[str, Any]) -> None:
+        self.restart_test()
+
+    @t.observe("record")
+    def _record_changed(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self._start_recording()
+        else:
+            self._finish_recording()
+
+    @t.observe("source", "width", "height")
+    def _source_changed(self, change: dict[str, Any]) -> None:
+        if self._source is not None:
+            self._source.close()
+            self._source = None
+
+    def _start_recording(self) -> None:
+        self._recorder = TakeRecorder(keep_video=self.record_video)
+
+    def _finish_recording(self) -> None:
+        recorder, self._recorder = self._recorder, None
+        if recorder is None:
+            return
+        take = recorder.finish(label=f"take {len(self._takes) + 1}")
+        if take is not None:
+            self._takes.append(take)
+            self.takes = [tk.summary(i) for i, tk in enumerate(self._takes)]
+
+    # messages -------------------------------------------------------------------------------
+    def _on_custom(self, widget: Any, content: Any, buffers: list[Any]) -> None:
+        reply, out = self.handle_message(content, buffers)
+        self.send(reply, buffers=out or None)
+
+    def handle_message(
+        self, content: Any, buffers: list[Any]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Serve one browser request; return the reply JSON and its binary buffers.
+
+        Never raises: problems become ``error`` replies on the request's id (and the ``error``
+        trait when they concern the pipeline).
+        """
+        try:
+            req = msgs.parse_request(content, buffers)
+        except msgs.MessageError as exc:
+            return msgs.error_reply(exc.request_id, exc.code, str(exc)), []
+        try:
+            if req.kind == "ping":
+                return {"type": "pong", "id": req.id, "ready": self.ready}, []
+            if req.kind == "frame":
+                return self._reply_frame(req, decode_jpeg(req.payload))
+            if req.kind == "next":
+                return self._reply_next(req)
+            return self._reply_take(req)
+        except msgs.MessageError as exc:
+            return msgs.error_reply(req.id, exc.code, str(exc)), []
+        except (ValueError, OSError, RuntimeError, IndexError, KeyError) as exc:
+            code = "bad_frame" if req.kind == "frame" and "decode" in str(exc) else "pipeline"
+            self.error = f"{type(exc).__name__}: {exc}"
+            return msgs.error_reply(req.id, code, str(exc)), []
+
+    def _pose_payload(
+        self, req_id: int, res: FrameResult, extra: list[bytes]
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        pose = res.pose
+        reply = msgs.pose_reply(
+            req_id,
+            t=res.t,
+            found=pose is not None,
+            metrics=res.metrics,
+            feedback=res.feedback,
+            n_people=0 if pose is None else pose.n_people,
+            proc_ms=res.proc_ms,
+            status=res.status,
+        )
+        reply["message"] = res.message
+        if res.done and self.result is not None:
+            reply["result"] = self.result
+        out = [] if pose is None else [msgs.landmarks_buffer(pose.landmarks, pose.visibility)]
+        if extra:
+            reply["frame_buffer"] = len(out)
+        return reply, out + extra
+
+    def _reply_frame(
+        self, req: msgs.Request, rgb: np.ndarray
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        res = self.process_frame(rgb, req.t)
+        if self.error and res.pose is not None:
+            self.error = ""
+        return self._pose_payload(req.id, res, [])
+
+    def _reply_next(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
+        if not self.source:
+            raise msgs.MessageError(
+                "no_source", "this widget reads the camera; set source= to play a video.", req.id
+            )
+        if self._source is None:
+            self._source = VideoSource(
+                resolve_source(self.source), max_size=(self.width, self.height), loop=True
+            )
+        item = self._source.read()
+        if item is None:
+            return {"type": "ended", "id": req.id}, []
+        rgb, ts = item
+        res = self.process_frame(rgb, ts)
+        return self._pose_payload(req.id, res, [encode_jpeg(rgb)])
+
+    def _reply_take(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
+        if not 0 <= req.index < len(self._takes):
+            raise msgs.MessageError(
+                "no_take",
+                f"take {req.index} does not exist; {len(self._takes)} take(s) recorded.",
+                req.id,
+            )
+        take = self._takes[req.index]
+        if req.kind == "take":
+            reply = {
+                "type": "take",
+                "id": req.id,
+                **take.summary(req.index),
+                "t": [round(float(x), 4) for x in take.t],
+                "size": list(take.image_size),
+            }
+            vis = np.nan_to_num(take.visibility, nan=0.0)
+            return reply, [msgs.landmarks_buffer(take.landmarks, vis)]
+        if not 0 <= req.frame < len(take.frames):
+            raise msgs.MessageError(
+                "no_frame", f"take {req.index} has no video frame {req.frame}.", req.id
+            )
+        reply = {"type": "take_frame", "id": req.id, "index": req.index, "frame": req.frame}
+        return reply, [take.frames[req.frame]]
