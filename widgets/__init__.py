@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from widgets.pose_camera import PoseCamera
 from widgets.quiz import Choice, Question, Quiz
 
-__all__ = ["Choice", "Question", "Quiz"]
+__all__ = ["Choice", "PoseCamera", "Question", "Quiz"]
