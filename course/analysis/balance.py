@@ -121,12 +121,15 @@ def sway_metrics(
             "fill gaps (course.analysis.filters) before computing sway."
         )
     duration = n_steps / fs
-    det = max(cxx * cyy - cxy * cxy, 0.0)  # >= 0 mathematically; clip rounding
+    # sqrt(det(cov)) as sx·sy·sqrt(1 − ρ²): no overflow of cxx·cyy for huge coordinates.
+    sx, sy = math.sqrt(cxx), math.sqrt(cyy)
+    rho = cxy / (sx * sy) if sx > 0 and sy > 0 else 0.0
+    sqrt_det = sx * sy * math.sqrt(max(1.0 - rho * rho, 0.0))
     return SwayMetrics(
         path_length=path,
         mean_velocity=path / duration,
         rms=rms,
-        ellipse_area_95=math.pi * CHI2_95_2DOF * math.sqrt(det),
+        ellipse_area_95=math.pi * CHI2_95_2DOF * sqrt_det,
         duration=duration,
         n_samples=int(arr.shape[0]),
         n_dropped=int(arr.shape[0] - n_valid),
