@@ -25,7 +25,8 @@ constexpr size_t kLandmarks = 33;
 /// atan2 in degrees, NaN for a zero-length direction (the angle is undefined there).
 inline double dir_deg(double y, double x) {
     if (x == 0.0 && y == 0.0) return kNaN;
-    return std::atan2(y, x) * kDeg;
+    const double r = std::atan2(y, x) * kDeg;
+    return (r <= -180.0 || r > 180.0) ? 180.0 : r;  // (-180, 180], also for atan2(-0.0, -1)
 }
 
 /// Angle at b between b->a and b->c in degrees (0..180), d = 2 or 3; NaN if a side has length 0.
@@ -47,8 +48,6 @@ inline double wrap180(double a) {
     else if (a <= -180.0) a += 360.0;
     return a;
 }
-
-size_t rows_of(const CArray& x, size_t d) { return d == 0 ? 0 : x.size() / d; }
 
 void check_points(const CArray& x, const char* name) {
     if (x.ndim() != 2 || (x.shape(1) != 2 && x.shape(1) != 3)) {
@@ -130,15 +129,18 @@ NpArray facing(const CArray& lm, double sx, double sy) {
 }
 
 /// Per-frame live analysis: One-Euro smoothing of all landmarks, then every named angle.
+/// side / facing: fixed (0/1, +1/-1) or -1 / 0 for "auto" (decided per frame, with hysteresis).
 class LiveKernel {
   public:
-    LiveKernel(double min_cutoff, double beta, double d_cutoff, int side, int facing, double sx,
-               double sy)
-        : euro_(min_cutoff, beta, d_cutoff), side_(side), facing_(facing), sx_(sx), sy_(sy) {}
+    LiveKernel(double min_cutoff, double beta, double d_cutoff, int side, int facing)
+        : euro_(min_cutoff, beta, d_cutoff), side_(side), facing_(facing) {}
 
-    nb::tuple update(const CArray& x, double t) {
+    nb::tuple update(const CArray& x, double t, const CArray& vis, double sx, double sy) {
         if (x.ndim() != 2 || x.shape(0) != kLandmarks || (x.shape(1) != 2 && x.shape(1) != 3)) {
             throw std::invalid_argument("landmarks must have shape (33, 2) or (33, 3)");
+        }
+        if (vis.size() != 0 && vis.size() != kLandmarks) {
+            throw std::invalid_argument("visibility must have 33 values (or none)");
         }
         const size_t d = x.shape(1);
         if (euro_.started() && d != d_) {
@@ -151,27 +153,60 @@ class LiveKernel {
         euro_.step(x.data(), sm.data(), kLandmarks * d, t);
         int face = facing_;
         if (face == 0) {  // auto: per-frame estimate, holding the last known direction
-            const int now = frame_facing(sm.data(), d, sx_, sy_);
+            const int now = frame_facing(sm.data(), d, sx, sy);
             if (now != 0) last_facing_ = now;
             face = last_facing_;
         }
-        frame_angles(sm.data(), d, side_, face, sx_, sy_, ang);
+        int side = side_;
+        if (side < 0) side = auto_side(sm.data(), d, vis.size() ? vis.data() : nullptr);
+        frame_angles(sm.data(), d, side, face, sx, sy, ang);
         NpArray arr = to_numpy(std::move(sm), {kLandmarks, d});
-        return nb::make_tuple(arr, face, ang[0], ang[1], ang[2], ang[3], ang[4], ang[5], ang[6],
-                              ang[7], ang[8]);
+        return nb::make_tuple(arr, side, face, ang[0], ang[1], ang[2], ang[3], ang[4], ang[5],
+                              ang[6], ang[7], ang[8]);
     }
 
     void reset() {
         euro_.reset();
         last_facing_ = 0;
+        last_side_ = -1;
     }
 
   private:
+    /// The side nearer the camera: higher visibility of shoulder, hip, knee and ankle, or else
+    /// smaller MediaPipe depth z (nearer). Switches only on a clear margin, to avoid flicker.
+    int auto_side(const double* sm, size_t d, const double* vis) {
+        static const size_t idx[2][4] = {{11, 23, 25, 27}, {12, 24, 26, 28}};
+        double score[2] = {0.0, 0.0};
+        double margin = 0.0;
+        if (vis != nullptr) {
+            for (int s = 0; s < 2; ++s)
+                for (size_t k : idx[s]) score[s] += vis[k];
+            margin = 0.2;
+        } else if (d == 3) {
+            for (int s = 0; s < 2; ++s)
+                for (size_t k : idx[s]) score[s] -= sm[k * d + 2];
+            margin = 0.05;
+        } else {
+            return last_side_ < 0 ? 0 : last_side_;
+        }
+        if (!std::isfinite(score[0]) || !std::isfinite(score[1])) {
+            if (std::isfinite(score[0]) != std::isfinite(score[1]) && last_side_ < 0) {
+                last_side_ = std::isfinite(score[0]) ? 0 : 1;
+            }
+            return last_side_ < 0 ? 0 : last_side_;
+        }
+        const int best = score[1] > score[0] ? 1 : 0;
+        if (last_side_ < 0 || (best != last_side_ && score[best] - score[1 - best] > margin)) {
+            last_side_ = best;
+        }
+        return last_side_;
+    }
+
     OneEuroState euro_;
     int side_, facing_;
-    double sx_, sy_;
     size_t d_ = 0;
     int last_facing_ = 0;
+    int last_side_ = -1;
 };
 
 }  // namespace
@@ -252,10 +287,11 @@ void register_geometry(nb::module_& m) {
         nb::make_tuple("trunk_lean", "thigh", "hip_extension", "hip_flexion", "knee", "shank",
                        "body_lean", "hip_bend", "pelvic_obliquity");
     nb::class_<LiveKernel>(g, "LiveKernel")
-        .def(nb::init<double, double, double, int, int, double, double>(), nb::arg("min_cutoff"),
-             nb::arg("beta"), nb::arg("d_cutoff"), nb::arg("side"), nb::arg("facing"),
-             nb::arg("sx"), nb::arg("sy"))
-        .def("update", &LiveKernel::update, nb::arg("x"), nb::arg("t"))
+        .def(nb::init<double, double, double, int, int>(), nb::arg("min_cutoff"),
+             nb::arg("beta"), nb::arg("d_cutoff"), nb::arg("side"), nb::arg("facing"))
+        .def("update", &LiveKernel::update, nb::arg("x"), nb::arg("t"), nb::arg("vis"),
+             nb::arg("sx"), nb::arg("sy"),
+             "(smoothed (33, d), side 0/1, facing +1/-1/0, then the 9 named angles in degrees)")
         .def("reset", &LiveKernel::reset);
 }
 
