@@ -1,0 +1,204 @@
+"""Per-frame analysis for the live webcam loop: One-Euro smoothing plus every named body angle.
+
+:class:`LiveAnalyzer` makes ONE call into the compiled core per frame (a few microseconds), so a
+self-test can run it on every camera frame. Angle names, definitions and signs are those of
+:mod:`course.analysis.geometry`; smoothing is the One-Euro filter of
+:class:`course.analysis.filters.OneEuroFilter`, applied to the landmarks before the angles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from course import _core
+from course.analysis._checks import FloatArray, positive
+from course.analysis.geometry import ANGLE_NAMES, _choice, _scale
+from course.pose.landmarks import N_LANDMARKS
+
+__all__ = ["LiveAnalyzer", "LiveFrame"]
+
+_EMPTY = np.empty(0)
+_SIDE_NAMES = ("left", "right")
+_FACING_NAMES = {1: "right", -1: "left", 0: None}
+
+
+@dataclass(frozen=True, slots=True)
+class LiveFrame:
+    """What :meth:`LiveAnalyzer.update` returns for one frame.
+
+    Attributes
+    ----------
+    t
+        Frame time in s.
+    landmarks
+        ``(33, 2|3)`` smoothed landmarks, in the input's units (NaN where not seen).
+    side
+        The person's side measured, ``"left"`` or ``"right"``.
+    facing
+        Image direction taken as forward (``"left"``/``"right"``), or None while unknown (the
+        forward-signed angles are then NaN).
+    trunk_lean, thigh, hip_extension, hip_flexion, knee, shank, body_lean, hip_bend,
+    pelvic_obliquity
+        Angles in degrees, defined in :mod:`course.analysis.geometry` (NaN if not measurable).
+    """
+
+    t: float
+    landmarks: FloatArray
+    side: str
+    facing: str | None
+    trunk_lean: float
+    thigh: float
+    hip_extension: float
+    hip_flexion: float
+    knee: float
+    shank: float
+    body_lean: float
+    hip_bend: float
+    pelvic_obliquity: float
+
+    @property
+    def angles(self) -> dict[str, float]:
+        """The nine named angles in degrees, by name."""
+        return {name: getattr(self, name) for name in ANGLE_NAMES}
+
+    def to_dict(self) -> dict[str, float]:
+        """Same as :attr:`angles` (plain floats, ready for JSON)."""
+        return self.angles
+
+
+class LiveAnalyzer:
+    """Smooth each frame's landmarks and measure every named body angle, in one compiled call.
+
+    Parameters
+    ----------
+    min_cutoff
+        One-Euro cutoff at rest in Hz (lower = steadier when still, more lag).
+    beta
+        One-Euro speed coefficient in s per unit of the landmarks (higher = less lag when
+        moving). The default suits normalised landmarks ([0, 1] of the image); for pixels divide
+        it by the image width.
+    d_cutoff
+        Cutoff in Hz of the speed estimate's low-pass.
+    side
+        ``"left"``, ``"right"`` (the person's side to measure) or ``"auto"``: the side nearer
+        the camera, from landmark visibility (a ``Pose``) or else depth ``z``, switching only
+        on a clear margin.
+    facing
+        ``"left"``, ``"right"`` (image direction faced) or ``"auto"``: estimated each frame
+        from nose/ears and toes/heels, holding the last known direction.
+    image_size
+        ``(width, height)`` in pixels, to make normalised coordinates isotropic. None: take it
+        from each ``Pose``; bare arrays are then used as they are (pixels).
+
+    Examples
+    --------
+    >>> lm = np.zeros((33, 3))
+    >>> lm[[11, 12], 1] = -1.0  # shoulders straight above the hips
+    >>> lm[[25, 26], 1], lm[[27, 28], 1] = 1.0, 2.0  # knees and ankles below
+    >>> live = LiveAnalyzer(side="left", facing="right")
+    >>> frame = live.update(lm, 0.0)
+    >>> frame.trunk_lean, frame.knee, frame.facing
+    (0.0, 180.0, 'right')
+    """
+
+    def __init__(
+        self,
+        *,
+        min_cutoff: float = 1.5,
+        beta: float = 0.5,
+        d_cutoff: float = 1.0,
+        side: Literal["left", "right", "auto"] = "auto",
+        facing: Literal["left", "right", "auto"] = "auto",
+        image_size: tuple[float, float] | None = None,
+    ) -> None:
+        self.min_cutoff = positive(min_cutoff, "min_cutoff", "Hz")
+        self.d_cutoff = positive(d_cutoff, "d_cutoff", "Hz")
+        b = float(beta)
+        if not np.isfinite(b) or b < 0:
+            raise ValueError(f"beta must be a finite number >= 0; got {beta!r}.")
+        self.beta = b
+        self.side = _choice(side, "side", ("left", "right", "auto"), "the side to measure")
+        self.facing = _choice(facing, "facing", ("left", "right", "auto"), "the direction faced")
+        self.image_size = image_size
+        self._sx, self._sy = _scale(image_size)
+        self._kernel = _core.geometry.LiveKernel(
+            self.min_cutoff,
+            self.beta,
+            self.d_cutoff,
+            {"left": 0, "right": 1, "auto": -1}[self.side],
+            {"right": 1, "left": -1, "auto": 0}[self.facing],
+        )
+
+    def update(self, landmarks: Any, t: float) -> LiveFrame:
+        """Analyse one frame.
+
+        Parameters
+        ----------
+        landmarks
+            A :class:`~course.pose.types.Pose` (its visibility and image size are used), or a
+            ``(33, 2|3)`` array (x right, y down).
+        t
+            Frame time in s; must increase from frame to frame.
+
+        Returns
+        -------
+        LiveFrame
+            Smoothed landmarks and the named angles in degrees.
+        """
+        sx, sy = self._sx, self._sy
+        x: Any
+        vis: Any
+        if isinstance(landmarks, np.ndarray):
+            x, vis = landmarks, _EMPTY
+        elif hasattr(landmarks, "landmarks"):
+            x = landmarks.landmarks
+            vis = getattr(landmarks, "visibility", None)
+            if vis is None:
+                vis = _EMPTY
+            if self.image_size is None and getattr(landmarks, "image_size", None) is not None:
+                sx, sy = _scale(landmarks.image_size)
+        else:
+            x, vis = landmarks, _EMPTY
+        try:
+            try:
+                out = self._kernel.update(x, t, vis, sx, sy)
+            except TypeError:  # not float64 / not contiguous / not an array: convert, retry
+                out = self._kernel.update(self._fix(x), float(t), self._fix_vis(vis), sx, sy)
+        except ValueError as exc:
+            raise ValueError(f"LiveAnalyzer.update: {exc}") from None
+        return LiveFrame(
+            float(t),
+            out[0],
+            _SIDE_NAMES[out[1]],
+            _FACING_NAMES[out[2]],
+            *out[3:],
+        )
+
+    def reset(self) -> None:
+        """Forget smoothing, side and facing state (e.g. when a new take starts)."""
+        self._kernel.reset()
+
+    @staticmethod
+    def _fix(x: Any) -> FloatArray:
+        try:
+            arr = np.ascontiguousarray(x, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"landmarks must be a (33, 2|3) numeric array or a Pose; got {type(x).__name__}."
+            ) from exc
+        if arr.ndim != 2 or arr.shape[0] != N_LANDMARKS or arr.shape[1] not in (2, 3):
+            raise ValueError(
+                f"landmarks must have shape (33, 2) or (33, 3) (one frame, MediaPipe order); got "
+                f"shape {arr.shape}. For a whole sequence use course.analysis.geometry."
+            )
+        return arr
+
+    @staticmethod
+    def _fix_vis(vis: Any) -> FloatArray:
+        arr = np.ascontiguousarray(vis, dtype=np.float64).reshape(-1)
+        if arr.size not in (0, N_LANDMARKS):
+            raise ValueError(f"visibility must have 33 values; got {arr.size}.")
+        return arr
