@@ -1,0 +1,242 @@
+"""Common machinery of the force/time explorers: controls, readouts, in-place figure updates.
+
+An explorer owns one plotly ``go.FigureWidget`` (an anywidget in plotly ≥ 6), a row of
+ipywidgets sliders, and an HTML readout table. Moving a slider (or calling :meth:`Explorer.set`)
+recomputes the model once and assigns new data to the *existing* traces inside
+``figure.batch_update()``; the figure is never rebuilt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import ipywidgets as ipw
+import numpy as np
+import plotly.graph_objects as go
+from numpy.typing import ArrayLike
+
+from course.analysis._checks import as_float_array
+from course.plots import set_overlay, trace_index
+
+G = 9.81  # m/s², the value the spring-mass wrappers use
+
+
+@dataclass(frozen=True)
+class Control:
+    """One slider of an explorer.
+
+    Attributes
+    ----------
+    name
+        Keyword used by :meth:`Explorer.set` and in :attr:`Explorer.values`.
+    label
+        Text shown next to the slider (with the unit).
+    min, max, step
+        Range and resolution, in the control's unit.
+    value
+        Initial value, in the control's unit.
+    fmt
+        Python format of the value shown next to the slider.
+    """
+
+    name: str
+    label: str
+    min: float
+    max: float
+    step: float
+    value: float
+    fmt: str = ".2f"
+
+
+@dataclass(frozen=True)
+class Readout:
+    """One row of an explorer's readout table: a label, the value in SI units, and in BW."""
+
+    label: str
+    si: str
+    bw: str = ""
+
+
+class Explorer:
+    """Base class of the explorers: sliders → model → traces updated in place → readouts.
+
+    Subclasses define ``CONTROLS`` (a tuple of :class:`Control`), ``_build_figure()``,
+    ``_recompute()`` (model → ``self._readouts`` dict) and ``_draw()`` (fill the existing traces).
+    They are displayed with ``display(explorer)`` or through :attr:`widget`.
+    """
+
+    CONTROLS: tuple[Control, ...] = ()
+    TITLE = ""
+    NOTE = ""
+
+    def __init__(self, **values: float) -> None:
+        self._values: dict[str, float] = {c.name: float(c.value) for c in self.CONTROLS}
+        self._check(values)
+        self._values.update({k: float(v) for k, v in values.items()})
+        self._readouts: dict[str, float] = {}
+        self._rows: list[Readout] = []
+        self._messages: list[str] = []
+        self.figure = go.FigureWidget(self._build_figure())
+        self._idx = trace_index(self.figure)
+        self._sliders: dict[str, ipw.FloatSlider] = {}
+        for c in self.CONTROLS:
+            s = ipw.FloatSlider(
+                value=self._values[c.name],
+                min=c.min,
+                max=c.max,
+                step=c.step,
+                description=c.label,
+                readout_format=c.fmt,
+                continuous_update=True,
+                style={"description_width": "14em"},
+                layout=ipw.Layout(width="30em"),
+            )
+            s.observe(self._on_slider, names="value")
+            self._sliders[c.name] = s
+        self._readout_html = ipw.HTML()
+        self._busy = False
+        self._widget: ipw.VBox | None = None
+        self._update()
+
+    # ----------------------------------------------------------------- public API
+    @property
+    def values(self) -> dict[str, float]:
+        """Current control values, keyed by control name (units as in each control's label)."""
+        return dict(self._values)
+
+    @property
+    def readouts(self) -> dict[str, float]:
+        """Current results, keyed by name with the unit as suffix (``peak_force_N``...)."""
+        return dict(self._readouts)
+
+    @property
+    def messages(self) -> list[str]:
+        """Warnings about the current settings (e.g. a contact longer than the step), if any."""
+        return list(self._messages)
+
+    def set(self, **values: float) -> None:
+        """Set one or more controls (by name, in their units) and update the figure once.
+
+        Raises
+        ------
+        ValueError
+            For an unknown control name or a value outside the control's range.
+        """
+        self._check(values)
+        self._values.update({k: float(v) for k, v in values.items()})
+        self._busy = True
+        try:
+            for k, v in values.items():
+                self._sliders[k].value = float(v)
+        finally:
+            self._busy = False
+        self._update()
+
+    def overlay(
+        self, t: ArrayLike, force: ArrayLike, *, label: str = "Recorded trace", **kw: Any
+    ) -> None:
+        """Overlay a recorded vertical force trace (times in s, force in N) on the force plot.
+
+        Parameters
+        ----------
+        t
+            Sample times in s (e.g. ``ForceTrace.t``); shifted so the trace starts at 0 s.
+        force
+            Vertical force in N (e.g. ``ForceTrace.force``).
+        label
+            Legend text, e.g. the file name.
+        **kw
+            ``body_mass`` (kg) to express the trace in body weights when the explorer plots BW;
+            the explorer's own mass is used otherwise.
+        """
+        tt = as_float_array(t, "t", ndim=1, min_length=2, allow_nan=False)
+        ff = as_float_array(force, "force", ndim=1, min_length=2, allow_nan=False)
+        if tt.shape != ff.shape:
+            raise ValueError(
+                f"t and force must have the same length; got {tt.size} and {ff.size} samples."
+            )
+        y, unit = self._overlay_values(ff, **kw)
+        with self.figure.batch_update():
+            set_overlay(self.figure, tt - tt[0], y, label=label, hover_unit=unit)
+
+    @property
+    def widget(self) -> ipw.VBox:
+        """The interactive view: sliders, figure and readout table (built on first use)."""
+        if self._widget is None:
+            header = ipw.HTML(
+                f"<b>{escape(self.TITLE)}</b>" + (f"<br>{self.NOTE}" if self.NOTE else "")
+            )
+            sliders = list(self._sliders.values())
+            half = (len(sliders) + 1) // 2
+            controls = ipw.HBox([ipw.VBox(sliders[:half]), ipw.VBox(sliders[half:])])
+            self._widget = ipw.VBox([header, controls, self.figure, self._readout_html])
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def readout_text(self) -> str:
+        """The readout table as plain text, one quantity per line (for screen readers and logs)."""
+        lines = [f"{r.label}: {r.si}" + (f" ({r.bw})" if r.bw else "") for r in self._rows]
+        return "\n".join(lines + self._messages)
+
+    # ----------------------------------------------------------------- internals
+    def _check(self, values: dict[str, float]) -> None:
+        known = {c.name: c for c in self.CONTROLS}
+        for k, v in values.items():
+            if k not in known:
+                raise ValueError(
+                    f"{type(self).__name__} has no control {k!r}; expected one of {sorted(known)}."
+                )
+            c = known[k]
+            if not np.isfinite(float(v)) or not c.min <= float(v) <= c.max:
+                raise ValueError(
+                    f"{k} must be between {c.min:g} and {c.max:g} ({c.label}); got {v!r}."
+                )
+
+    def _on_slider(self, change: dict[str, Any]) -> None:
+        if self._busy:
+            return
+        name = next(k for k, s in self._sliders.items() if s is change["owner"])
+        self._values[name] = float(change["new"])
+        self._update()
+
+    def _update(self) -> None:
+        self._messages = []
+        self._recompute()
+        with self.figure.batch_update():
+            self._draw()
+        self._readout_html.value = self._render_readouts()
+
+    def _render_readouts(self) -> str:
+        rows = "".join(
+            f"<tr><th scope='row' style='text-align:left;padding-right:1.5em'>{escape(r.label)}"
+            f"</th><td style='padding-right:1.5em'>{escape(r.si)}</td><td>{escape(r.bw)}</td></tr>"
+            for r in self._rows
+        )
+        msgs = "".join(f"<p role='alert'>⚠ {escape(m)}</p>" for m in self._messages)
+        return (
+            "<div aria-live='polite'><table><caption style='text-align:left'>Readouts</caption>"
+            "<thead><tr><th scope='col'>Quantity</th><th scope='col'>SI units</th>"
+            f"<th scope='col'>Body weights</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"{msgs}</div>"
+        )
+
+    def _trace(self, name: str) -> Any:
+        return self.figure.data[self._idx[name]]
+
+    # to be provided by subclasses
+    def _build_figure(self) -> go.Figure:
+        raise NotImplementedError
+
+    def _recompute(self) -> None:
+        raise NotImplementedError
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+    def _overlay_values(self, force: np.ndarray, **kw: Any) -> tuple[np.ndarray, str]:
+        mass = float(kw.get("body_mass", self._values.get("mass", 70.0)))
+        return force / (mass * G), "BW"

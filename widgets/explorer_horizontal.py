@@ -1,0 +1,352 @@
+"""HorizontalForceExplorer — "Where is the horizontal force?" in a spring-mass runner.
+
+The steady gait for the chosen speed, cadence and leg stiffness comes from
+:func:`course.analysis.springmass.periodic_run`. While a slider moves, the explorer follows that
+solution by Newton continuation from the previous one (a few one-step simulations in the compiled
+core, about a millisecond), and falls back to ``periodic_run`` when the jump is too large. Extra
+overstride then places the foot further ahead of the hip than the steady gait does.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from course.analysis.springmass import G, RunSimulation, periodic_run, simulate_run
+from course.plots import fill_horizontal_force, horizontal_force_figure
+from widgets.explorer_base import Control, Explorer, Readout
+
+_TOL = 1e-9
+
+
+def _step_residual(
+    u: np.ndarray, *, speed: float, step_frequency: float, k: float, mass: float, leg: float
+) -> np.ndarray | None:
+    """Residuals of one stance started at (vx, vy, angle): symmetry, mean speed, step time."""
+    vx, vy, th = (float(a) for a in u)
+    if vx <= 0 or vy < 0 or not 0 < th < 69.0:
+        return None
+    s = simulate_run(
+        mass=mass,
+        leg_stiffness=k,
+        leg_length=leg,
+        touchdown_angle=th,
+        speed=vx,
+        vertical_speed=vy,
+        n_steps=1,
+        fs=50.0,
+    )
+    if not s.completed:
+        return None
+    tc = float(s.contact_times[0])
+    tf = 2.0 * vy / G
+    travel = leg * (math.sin(math.radians(th)) + math.sin(math.radians(float(s.takeoff_angle[0]))))
+    return np.array(
+        [
+            float(s.speed_change[0]),
+            (travel + vx * tf) / (tc + tf) / speed - 1.0,
+            (tc + tf) * step_frequency - 1.0,
+        ]
+    )
+
+
+def continue_periodic(
+    guess: tuple[float, float, float],
+    *,
+    speed: float,
+    step_frequency: float,
+    leg_stiffness: float,
+    mass: float = 70.0,
+    leg_length: float = 0.9,
+    max_iter: int = 10,
+) -> tuple[float, float, float] | None:
+    """Newton-solve the steady spring-mass gait from a nearby solution.
+
+    Parameters
+    ----------
+    guess
+        Touchdown horizontal speed (m/s), downward vertical speed (m/s) and touchdown angle (deg)
+        of a steady gait at nearby settings.
+    speed
+        Mean running speed, m/s.
+    step_frequency
+        Steps per second, Hz.
+    leg_stiffness
+        N/m.
+    mass, leg_length
+        kg and m.
+    max_iter
+        Newton iterations before giving up.
+
+    Returns
+    -------
+    tuple of float or None
+        ``(vx, vy, angle)`` in m/s, m/s and deg, or None if Newton did not converge (then call
+        :func:`course.analysis.springmass.periodic_run`).
+
+    Examples
+    --------
+    >>> gait = periodic_run(speed=4.5, leg_stiffness=11_000, step_frequency=170 / 60, n_steps=1)
+    >>> u = (gait.touchdown_speed, gait.vertical_speed, gait.touchdown_angle)
+    >>> new = continue_periodic(u, speed=4.6, step_frequency=170 / 60, leg_stiffness=11_000)
+    >>> ref = periodic_run(speed=4.6, leg_stiffness=11_000, step_frequency=170 / 60, n_steps=1)
+    >>> abs(new[2] - ref.touchdown_angle) < 1e-6
+    True
+    """
+    kw: dict[str, Any] = {
+        "speed": speed,
+        "step_frequency": step_frequency,
+        "k": leg_stiffness,
+        "mass": mass,
+        "leg": leg_length,
+    }
+    u = np.array(guess, dtype=float)
+    h = np.array([1e-6, 1e-6, 1e-5])
+    r = _step_residual(u, **kw)
+    for _ in range(max_iter):
+        if r is None:
+            return None
+        if np.abs(r).max() < _TOL:
+            return float(u[0]), float(u[1]), float(u[2])
+        jac = np.empty((3, 3))
+        for j in range(3):
+            du = np.zeros(3)
+            du[j] = h[j]
+            rj = _step_residual(u + du, **kw)
+            if rj is None:
+                return None
+            jac[:, j] = (rj - r) / h[j]
+        try:
+            step = np.linalg.solve(jac, -r)
+        except np.linalg.LinAlgError:
+            return None
+        for _ in range(6):  # damped: accept the first step that lowers the residual
+            trial = _step_residual(u + step, **kw)
+            if trial is not None and np.abs(trial).max() < np.abs(r).max():
+                u, r = u + step, trial
+                break
+            step = step / 2.0
+        else:
+            return None
+    return None
+
+
+class HorizontalForceExplorer(Explorer):
+    """Vertical and fore-aft ground force of a spring-mass runner, and the cost of overstriding.
+
+    Every stance first brakes (the foot lands ahead of the hip, the force points backwards), then
+    propels (the foot is behind the hip). At a steady speed the two impulses cancel; the fore-aft
+    force itself is far from zero (about 1 BW peak to peak at 4.5 m/s, as measured by Cavanagh &
+    Lafortune 1980). Landing further ahead (overstriding) adds braking that the stance does not
+    give back: the runner loses speed every step.
+
+    Parameters
+    ----------
+    mass
+        Body mass in kg.
+    leg_length
+        Leg (spring) rest length in m.
+    n_steps
+        Steps drawn.
+    fs
+        Sampling rate of the drawn traces, Hz.
+    **values
+        Initial controls: ``speed`` (m/s), ``cadence`` (steps/min), ``leg_stiffness`` (kN/m),
+        ``overstride`` (cm of extra overstride beyond the steady gait, applied to the second
+        stance; the readouts describe that stance).
+
+    Examples
+    --------
+    >>> ex = HorizontalForceExplorer(speed=4.5)
+    >>> abs(ex.readouts["net_horizontal_impulse_Ns"]) < 1e-3
+    True
+    >>> ex.readouts["braking_impulse_Ns"] < 0
+    True
+    """
+
+    TITLE = "Where is the horizontal force?"
+    NOTE = (
+        "“There is no horizontal force in running” is wrong: every stance brakes, then propels. "
+        "Only the net horizontal impulse is about zero at a constant speed (measured: about 1 body "
+        "weight peak to peak fore-aft at 4.5 m/s, Cavanagh &amp; Lafortune 1980). Add overstride "
+        "to see what landing ahead of the hip costs."
+    )
+    CONTROLS = (
+        Control("speed", "Speed (m/s)", 2.5, 6.5, 0.1, 4.5, ".1f"),
+        Control("cadence", "Cadence (steps/min)", 150, 200, 1, 170, ".0f"),
+        Control("leg_stiffness", "Leg stiffness (kN/m)", 7.0, 20.0, 0.5, 11.0, ".1f"),
+        Control("overstride", "Extra overstride, step 2 (cm)", 0.0, 15.0, 0.5, 0.0, ".1f"),
+    )
+    STEP = 1  # index of the stance that overstrides (the second one)
+
+    def __init__(
+        self,
+        *,
+        mass: float = 70.0,
+        leg_length: float = 0.9,
+        n_steps: int = 3,
+        fs: float = 500.0,
+        **values: float,
+    ) -> None:
+        self.mass = float(mass)
+        self.leg_length = float(leg_length)
+        self.n_steps = int(n_steps)
+        self.fs = float(fs)
+        self._solution: tuple[float, float, float] | None = None
+        self._sim: RunSimulation | None = None
+        super().__init__(**values)
+
+    def _build_figure(self) -> go.Figure:
+        return horizontal_force_figure()
+
+    def _solve(self) -> tuple[float, float, float] | None:
+        v = self._values
+        speed, freq = v["speed"], v["cadence"] / 60.0
+        k = v["leg_stiffness"] * 1000.0
+        if self._solution is not None:
+            sol = continue_periodic(
+                self._solution,
+                speed=speed,
+                step_frequency=freq,
+                leg_stiffness=k,
+                mass=self.mass,
+                leg_length=self.leg_length,
+            )
+            if sol is not None:
+                return sol
+        try:
+            gait = periodic_run(
+                mass=self.mass,
+                speed=speed,
+                leg_stiffness=k,
+                step_frequency=freq,
+                leg_length=self.leg_length,
+                n_steps=1,
+                fs=50.0,
+            )
+        except ValueError as exc:
+            self._messages.append(str(exc))
+            return None
+        return gait.touchdown_speed, gait.vertical_speed, gait.touchdown_angle
+
+    def _recompute(self) -> None:
+        sol = self._solve()
+        if sol is None:
+            self._messages.append("Showing the last settings that had a steady gait.")
+            if self._sim is not None:
+                return
+            sol = (4.6, 0.75, 29.3)  # nothing solved yet: a gait that exists (4.5 m/s)
+        self._solution = sol
+        vx, vy, th0 = sol
+        L, m = self.leg_length, self.mass
+        over0 = L * math.sin(math.radians(th0))
+        extra = self._values["overstride"] / 100.0
+        th = math.degrees(math.asin(min(0.95, (over0 + extra) / L)))
+        # the middle stance overstrides; the others keep the steady angle
+        angles = np.full(self.n_steps, th0)
+        angles[self.STEP] = th
+        sim = simulate_run(
+            mass=m,
+            leg_stiffness=self._values["leg_stiffness"] * 1000.0,
+            leg_length=L,
+            touchdown_angle=angles,
+            speed=vx,
+            vertical_speed=vy,
+            n_steps=self.n_steps,
+            fs=self.fs,
+        )
+        if not sim.completed:
+            self._messages.append(sim.message)
+        self._sim = sim
+        self._draw_stance = self.STEP
+        bw = m * G
+        i = self.STEP if sim.n_steps > self.STEP else 0
+        brk, prp = float(sim.braking_impulse[i]), float(sim.propulsive_impulse[i])
+        brk0 = float(sim.braking_impulse[0])
+        dv = float(sim.speed_change[i])
+        tc = float(sim.contact_times[0])
+        tf = 2.0 * vy / G
+        sel = (sim.t >= sim.touchdown_times[i]) & (sim.t <= sim.takeoff_times[i])
+        fx, fy = sim.fx[sel], sim.fy[sel]
+        self._readouts = {
+            "touchdown_angle_deg": th,
+            "steady_touchdown_angle_deg": th0,
+            "overstride_m": L * math.sin(math.radians(th)),
+            "steady_overstride_m": over0,
+            "contact_time_s": tc,
+            "flight_time_s": tf,
+            "cadence_steps_per_min": 60.0 / (tc + tf),
+            "braking_impulse_Ns": brk,
+            "propulsive_impulse_Ns": prp,
+            "net_horizontal_impulse_Ns": brk + prp,
+            "steady_braking_impulse_Ns": brk0,
+            "speed_lost_braking_m_per_s": -brk / m,
+            "speed_change_per_step_m_per_s": dv,
+            "peak_vertical_force_N": float(fy.max()),
+            "peak_vertical_force_BW": float(fy.max()) / bw,
+            "peak_braking_force_N": float(-fx.min()),
+            "peak_propulsive_force_N": float(fx.max()),
+            "fore_aft_peak_to_peak_N": float(fx.max() - fx.min()),
+            "fore_aft_peak_to_peak_BW": float(fx.max() - fx.min()) / bw,
+            "body_weight_N": bw,
+        }
+        r = self._readouts
+        which = "overstriding stance (step 2)" if extra > 0 else "stance 2"
+        self._rows = [
+            Readout(
+                "Foot ahead of the hip at touchdown",
+                f"{100 * r['overstride_m']:.1f} cm (steady gait {100 * over0:.1f} cm)",
+            ),
+            Readout("Leg angle at touchdown", f"{th:.1f}° from vertical (steady {th0:.1f}°)"),
+            Readout("Contact time / flight time (steady)", f"{tc:.3f} s / {tf:.3f} s"),
+            Readout(f"Braking impulse, {which}", f"{brk:.1f} N·s", f"{brk / bw:.4f} BW·s"),
+            Readout(f"Propulsive impulse, {which}", f"{prp:.1f} N·s", f"{prp / bw:.4f} BW·s"),
+            Readout(
+                "Net horizontal impulse", f"{brk + prp:+.2f} N·s", f"{(brk + prp) / bw:+.4f} BW·s"
+            ),
+            Readout(
+                "Braking impulse of a steady stance", f"{brk0:.1f} N·s", f"{brk0 / bw:.4f} BW·s"
+            ),
+            Readout("Speed lost while braking", f"{-brk / m:.3f} m/s"),
+            Readout("Speed change over the stance (take-off − touchdown)", f"{dv:+.3f} m/s"),
+            Readout(
+                "Peak vertical force",
+                f"{r['peak_vertical_force_N']:.0f} N",
+                f"{r['peak_vertical_force_BW']:.2f} BW",
+            ),
+            Readout(
+                "Peak braking / propulsive force",
+                f"{r['peak_braking_force_N']:.0f} N / {r['peak_propulsive_force_N']:.0f} N",
+                f"{r['peak_braking_force_N'] / bw:.2f} / "
+                f"{r['peak_propulsive_force_N'] / bw:.2f} BW",
+            ),
+            Readout(
+                "Fore-aft force peak to peak",
+                f"{r['fore_aft_peak_to_peak_N']:.0f} N",
+                f"{r['fore_aft_peak_to_peak_BW']:.2f} BW",
+            ),
+        ]
+
+    def _draw(self) -> None:
+        sim = self._sim
+        if sim is None:
+            return
+        ok = np.isfinite(sim.foot_x)
+        tds = list(
+            zip(sim.touchdown_x[ok], np.full(int(ok.sum()), np.nan), sim.foot_x[ok], strict=True)
+        )
+        # hip height at each touchdown from the samples
+        tds = [(float(hx), float(np.interp(hx, sim.x, sim.y)), float(fx)) for hx, _, fx in tds]
+        fill_horizontal_force(
+            self.figure,
+            sim.t,
+            sim.x,
+            sim.y,
+            sim.fx,
+            sim.fy,
+            body_weight=self._readouts["body_weight_N"],
+            touchdowns=tds,
+        )
