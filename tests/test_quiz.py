@@ -88,3 +88,29 @@ def test_feedback_is_correct_only_for_the_answer(n: int, data: st.DataObject) ->
     assert fb.correct == (picked == answer)
     assert f"reason {picked}." in fb.message
     assert q.answer == answer
+
+
+def test_shuffle_changes_display_order_but_not_meaning() -> None:
+    questions = [
+        Question(
+            f"Question {i}?",
+            [Choice(f"option {k}", correct=(k == 0), why=f"reason {k}.") for k in range(4)],
+        )
+        for i in range(6)
+    ]
+    shuffled, plain = Quiz(questions), Quiz(questions, shuffle=False)
+    radios = [c for c in shuffled.children if isinstance(c, ipw.RadioButtons)]
+    orders = [[value for _, value in r.options] for r in radios]
+    assert all(sorted(o) == [0, 1, 2, 3] for o in orders)
+    assert any(o[0] != 0 for o in orders), "the right answer should not always come first"
+    assert orders == [
+        [v for _, v in r.options]
+        for r in Quiz(questions).children
+        if isinstance(r, ipw.RadioButtons)
+    ], "the shuffled order is the same every time"
+    plain_radios = [c for c in plain.children if isinstance(c, ipw.RadioButtons)]
+    assert all([v for _, v in r.options] == [0, 1, 2, 3] for r in plain_radios)
+    for i in range(6):
+        assert shuffled.answer(i, 0).correct
+        label = {v: text for text, v in radios[i].options}[0]
+        assert label == "option 0"

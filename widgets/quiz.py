@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import html
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -164,14 +165,20 @@ class Quiz(ipw.VBox):
         The questions, shown in order.
     title
         Optional heading shown above the questions.
+    shuffle
+        Show each question's choices in a shuffled order (the same order every time for the same
+        question), so the right answer is not always where the author happened to write it.
 
     Notes
     -----
     Nothing is stored or sent anywhere: answers live only in this widget. :meth:`answer` picks a
-    choice from code exactly as a click does (tests and demonstrations use it).
+    choice from code exactly as a click does (tests and demonstrations use it); choice indices
+    always refer to the order in ``Question.choices``, whatever the display order.
     """
 
-    def __init__(self, questions: Sequence[Question], *, title: str = "") -> None:
+    def __init__(
+        self, questions: Sequence[Question], *, title: str = "", shuffle: bool = True
+    ) -> None:
         questions = tuple(questions)
         if not questions:
             raise ValueError("Quiz needs at least one Question; got none.")
@@ -193,8 +200,11 @@ class Quiz(ipw.VBox):
             prompt = ipw.HTML(
                 f"<div class='rfl-quiz-prompt'>{i + 1}. {html.escape(q.prompt)}</div>"
             )
+            order = list(range(len(q.choices)))
+            if shuffle:
+                random.Random(q.prompt).shuffle(order)
             radio = ipw.RadioButtons(
-                options=[(c.text, k) for k, c in enumerate(q.choices)],
+                options=[(q.choices[k].text, k) for k in order],
                 value=None,
                 layout=ipw.Layout(width="auto"),
                 style={"description_width": "0px"},
