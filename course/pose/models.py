@@ -75,6 +75,10 @@ class ModelError(RuntimeError):
     """A pose model could not be found, fetched, built or loaded (the message says what to do)."""
 
 
+class CacheNotWritableError(ModelError):
+    """The model cache directory cannot be created or written."""
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """Where a model is and where it came from.
@@ -242,7 +246,7 @@ def _writable_dir(directory: Path) -> Path:
         with tempfile.NamedTemporaryFile(dir=directory, prefix=".probe-"):
             pass
     except OSError as exc:
-        raise ModelError(
+        raise CacheNotWritableError(
             f"cannot write pose models to {directory} ({exc.strerror or exc}). Make it writable, "
             f"or set {ENV_VAR} to a directory you can write or that already holds the .task files."
         ) from exc
@@ -571,16 +575,16 @@ def ensure_model(
     if allow_download:
         try:
             return download(variant, directory, url=download_url, progress=progress)
+        except CacheNotWritableError:
+            raise
         except ModelError as exc:
-            if "cannot write" in str(exc):
-                raise
             failures.append(f"download: {exc}")
     if allow_build:
         try:
             return build_from_npm(variant, directory)
+        except CacheNotWritableError:
+            raise
         except ModelError as exc:
-            if "cannot write" in str(exc):
-                raise
             failures.append(f"npm build: {exc}")
     reasons = "; ".join(failures) or "download and build were both disabled"
     raise ModelError(

@@ -313,6 +313,41 @@ class PoseTracker:
         self._previous = previous  # single images do not feed the stable identity of a stream
         return pose
 
+    def image_all(self, rgb: NDArray[np.uint8]) -> list[Pose]:
+        """Every person found in one RGB image (up to ``num_poses``), largest first.
+
+        Parameters
+        ----------
+        rgb
+            ``(height, width, 3)`` uint8 RGB image.
+
+        Returns
+        -------
+        list of Pose
+            Possibly empty; each pose has ``n_people`` set to the number found.
+        """
+        from mediapipe import Image, ImageFormat
+
+        arr = _as_rgb(rgb)
+        size = (arr.shape[1], arr.shape[0])
+        result = self._landmarker("image").detect(Image(image_format=ImageFormat.SRGB, data=arr))
+        n = len(result.pose_landmarks)
+        poses = []
+        for i, people in enumerate(result.pose_landmarks):
+            landmarks, visibility, presence = _landmark_array(people)
+            world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[i]], float)
+            mask = None
+            if self.output_segmentation and result.segmentation_masks:
+                m = np.array(result.segmentation_masks[i].numpy_view(), dtype=np.float32)
+                mask = m.reshape(m.shape[0], m.shape[1])
+            poses.append(Pose(0.0, landmarks, world, visibility, presence, size, n, mask))
+
+        def area(p: Pose) -> float:
+            x0, y0, x1, y1 = _bbox(p.landmarks, size)
+            return (x1 - x0) * (y1 - y0)
+
+        return sorted(poses, key=area, reverse=True)
+
     def frame(self, rgb: NDArray[np.uint8], t_seconds: float) -> Pose | None:
         """Find the pose in the next frame of a stream (VIDEO mode: tracks between frames).
 
