@@ -51,11 +51,11 @@ _FORCE_NAME = re.compile(
 )
 _SUFFIX_UNIT = re.compile(r"\s*[\(\[]\s*([^\)\]]+?)\s*[\)\]]\s*$|[_ ](n|kn|kgf|bw|lbf)$", re.I)
 _RATE_LINE = re.compile(
-    r"(sampl\w*\s*(rate|freq\w*)|frequency|rate|fs)\b[^0-9]*?([0-9]+(?:[.,][0-9]+)?)\s*(khz|hz)?",
+    r"\b(sampl\w*\s*(rate|freq\w*)|frequency|rate|fs)\b[^0-9]*?([0-9]+(?:[.,][0-9]+)?)\s*(khz|hz)?",
     re.IGNORECASE,
 )
 _MASS_LINE = re.compile(
-    r"(body\s*mass|mass|body\s*weight|weight)\b[^0-9]*?([0-9]+(?:[.,][0-9]+)?)\s*(kg|n|lbs?)?",
+    r"\b(body\s*mass|mass|body\s*weight|weight)\b[^0-9]*?([0-9]+(?:[.,][0-9]+)?)\s*(kg|n|lbs?)?",
     re.IGNORECASE,
 )
 _UNITS_LINE = re.compile(r"^\s*(force\s*)?units?\s*[:=,;\t]\s*([%\w/]+)", re.IGNORECASE)
@@ -83,6 +83,8 @@ class ForceTrace:
         Other assumptions made while reading (delimiter, decimal comma, summed plates...).
     body_mass
         Body mass in kg if the file or the caller gave one, else None.
+    header
+        The file's lines above the column names (metadata, comments such as "simulated").
     """
 
     t: FloatArray
@@ -93,6 +95,7 @@ class ForceTrace:
     columns_used: tuple[str, ...]
     notes: tuple[str, ...] = ()
     body_mass: float | None = None
+    header: tuple[str, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -515,4 +518,5 @@ def read_force_plate(
         columns_used=used,
         notes=tuple(notes),
         body_mass=None if mass is None else float(mass),
+        header=tuple(h.strip() for h in meta if h.strip()),
     )
