@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+from widgets.explorers import (
+    ForceTimeExplorer,
+    HorizontalForceExplorer,
+    LeanExplorer,
+    PowerExplorer,
+)
+from widgets.jump_analyzer import JumpAnalyzer
 from widgets.pose_camera import PoseCamera
 from widgets.quiz import Choice, Question, Quiz
 
-__all__ = ["Choice", "PoseCamera", "Question", "Quiz"]
+__all__ = [
+    "Choice",
+    "ForceTimeExplorer",
+    "HorizontalForceExplorer",
+    "JumpAnalyzer",
+    "LeanExplorer",
+    "PoseCamera",
+    "PowerExplorer",
+    "Question",
+    "Quiz",
+]
