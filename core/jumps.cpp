@@ -107,6 +107,50 @@ int64_t first_run(const CVec& force, int64_t start, double threshold, bool above
     return found;
 }
 
+/// Flight phase: take-off is the first sample i >= start below `threshold` such that the next
+/// sustained contact (min_contact consecutive samples at or above the threshold) starts at least
+/// min_flight samples later; isolated noise spikes above the threshold in flight do not end it.
+/// Returns (takeoff, landing); landing is -1 if the trace ends in flight (then the flight must
+/// already have lasted min_flight samples, else both are -1).
+std::pair<int64_t, int64_t> find_flight(const CVec& force, int64_t start, double threshold,
+                                        int64_t min_flight, int64_t min_contact) {
+    const auto n = static_cast<int64_t>(force.shape(0));
+    if (start < 0 || start > n) throw std::invalid_argument("find_flight: start out of range");
+    if (min_flight < 1 || min_contact < 1) {
+        throw std::invalid_argument("find_flight: min_flight and min_contact must be >= 1");
+    }
+    const double* f = force.data();
+    int64_t takeoff = -1, landing = -1;
+    {
+        nb::gil_scoped_release release;
+        int64_t i = start;
+        while (i < n) {
+            while (i < n && !(f[i] < threshold)) ++i;  // next unloaded sample
+            if (i >= n) break;
+            const int64_t cand = i;
+            int64_t run = 0, land = -1;
+            for (int64_t j = cand; j < n; ++j) {  // next sustained contact
+                run = (f[j] >= threshold) ? run + 1 : 0;
+                if (run == min_contact) {
+                    land = j - min_contact + 1;
+                    break;
+                }
+            }
+            if (land < 0) {
+                if (n - cand >= min_flight) takeoff = cand;
+                break;
+            }
+            if (land - cand >= min_flight) {
+                takeoff = cand;
+                landing = land;
+                break;
+            }
+            i = land + min_contact;  // a short dip: skip past this contact
+        }
+    }
+    return {takeoff, landing};
+}
+
 /// Centre-of-mass velocity (m/s), displacement (m) and power (W) over force[i0 : i1 + 1] by the
 /// impulse-momentum theorem: a = (F - weight) / mass, integrated with the trapezoid rule from
 /// velocity v0 and displacement 0 at sample i0. Power is F * v.
@@ -179,6 +223,12 @@ void register_jumps(nb::module_& m) {
             nb::arg("above"), nb::arg("min_len"),
             "First i >= start with min_len consecutive samples >= threshold (above=True) or\n"
             "< threshold (above=False), or -1.");
+    sub.def("find_flight", &find_flight, nb::arg("force"), nb::arg("start"), nb::arg("threshold"),
+            nb::arg("min_flight"), nb::arg("min_contact"),
+            "(takeoff, landing) sample indices of the first flight after start, or -1.\n\n"
+            "takeoff: first sample < threshold whose next sustained contact (min_contact samples\n"
+            ">= threshold) begins >= min_flight samples later; landing: that contact's first\n"
+            "sample (-1 if the trace ends in a flight of >= min_flight samples).");
     sub.def("kinematics", &kinematics, nb::arg("force"), nb::arg("fs"), nb::arg("mass"),
             nb::arg("weight"), nb::arg("i0"), nb::arg("i1"), nb::arg("v0"),
             "(velocity m/s, displacement m, power W) over samples i0..i1 inclusive, by trapezoid\n"

@@ -155,11 +155,18 @@ def detect(
                 f"the first sample is {f[0]:.0f} N. For a jump from standing use kind='cmj' or "
                 "'sj'."
             )
+        if f.max() < 1.2 * weight:
+            raise ValueError(
+                f"the largest force, {f.max():.4g}, is below 1.2 × body weight ({weight:.0f} N), "
+                "but a drop-jump contact peaks at 2–6 body weights. The trace must be in N: "
+                "multiply kg by 9.81, body weights by body mass × 9.81; check body_mass."
+            )
         start = detect = _core.first_run(f, 0, thr, True, min_contact)
         if start < 0:
             raise ValueError(
                 f"no contact found: force never reaches {thr:g} N for {MIN_CONTACT * 1e3:g} ms "
-                f"(max {f.max():.3g}). " + (_units_problem(float(f.max())) or "")
+                f"(max {f.max():.3g}). The trace must be in N: multiply kg by 9.81, body weights "
+                "by body mass × 9.81."
             )
     else:
         name = "onset"
@@ -167,9 +174,10 @@ def detect(
         if start < 0:
             raise ValueError(
                 f"no movement found after the quiet window: force never deviates from body weight "
-                f"({weight:.0f} N) by more than {onset_thr:.1f} N."
+                f"({weight:.0f} N) by more than {onset_thr:.1f} N. For a CMJ or SJ the quiet "
+                "window must come before the movement."
             )
-    takeoff = _core.first_run(f, detect, thr, False, min_flight)
+    takeoff, landing = _core.find_flight(f, detect, thr, min_flight, min_contact)
     if takeoff < 0:
         raise ValueError(
             f"no flight phase found: after {name} at {start / fs:.3f} s the force never stays "
@@ -177,7 +185,6 @@ def detect(
             f"{f[detect:].min():.1f} N). Check that the trace contains the jump and the plate "
             "reads ~0 N unloaded; raise takeoff_threshold if the plate has an offset."
         )
-    landing = _core.first_run(f, takeoff, thr, True, min_contact)
     if landing < 0:
         raise ValueError(
             f"no landing found: the trace ends in flight after take-off at {takeoff / fs:.3f} s. "

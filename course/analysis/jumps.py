@@ -12,8 +12,10 @@ carries the method and the thresholds that produced it. The two height methods:
 Events: body weight is the mean force over quiet standing; movement onset is the first sample
 deviating from body weight by more than ``onset_sd`` standard deviations of quiet standing (5 SD,
 Owen et al. 2014), walked back to the last crossing of body weight (or by a fixed time, e.g.
-Owen's 30 ms); take-off is the first sample below ``takeoff_threshold`` (N) that stays below it
-for ``min_flight_time``; landing the first sample back at or above it for 10 ms. Event times
+Owen's 30 ms); landing is the first sample of a sustained contact (at or above
+``takeoff_threshold`` N for 10 ms), and take-off the first sample below the threshold whose
+flight lasts ``min_flight_time`` until such a landing (so a noise spike in flight does not end
+it). Event times
 are interpolated linearly at the threshold crossing. ``g = 9.80665 m/s²`` throughout.
 
 Event detection and integration run in the compiled core (``course._core.jumps``).
@@ -251,7 +253,7 @@ def analyze_jump(
         "takeoff": Event(
             ph.t_to,
             ph.takeoff,
-            f"first sample below {thr:g} N staying below for {min_flight / fs * 1e3:g} ms "
+            f"first sample below {thr:g} N starting a flight of >= {min_flight / fs * 1e3:g} ms "
             "(time interpolated at the crossing)",
             thr_set,
         ),

@@ -41,6 +41,30 @@ def first_run(f: np.ndarray, start: int, threshold: float, above: bool, min_len:
     return start + int(full[0]) if full.size else -1
 
 
+def find_flight(
+    f: np.ndarray, start: int, threshold: float, min_flight: int, min_contact: int
+) -> tuple[int, int]:
+    """Take-off: first unloaded sample whose next sustained contact starts >= min_flight later."""
+    below = start + np.flatnonzero(f[start:] < threshold)
+    loaded = (f >= threshold).astype(int)
+    if f.size >= min_contact:
+        sums = np.convolve(loaded, np.ones(min_contact, int), "valid")
+        contacts = np.flatnonzero(sums == min_contact)  # starts of sustained contacts
+    else:
+        contacts = np.zeros(0, int)
+    k = 0
+    while k < below.size:
+        cand = int(below[k])
+        after = contacts[contacts >= cand]
+        if after.size == 0:
+            return (cand, -1) if f.size - cand >= min_flight else (-1, -1)
+        land = int(after[0])
+        if land - cand >= min_flight:
+            return cand, land
+        k = int(np.searchsorted(below, land + min_contact))
+    return -1, -1
+
+
 def kinematics(
     f: np.ndarray, fs: float, mass: float, weight: float, i0: int, i1: int, v0: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -101,8 +125,7 @@ def analyze_jump(
         else:
             start, detect = find_onset(f, q1, weight, onset_sd * sd, -1)
             t_start, i0 = start / fs, start
-    takeoff = first_run(f, detect, threshold, False, min_flight)
-    landing = first_run(f, takeoff, threshold, True, min_contact)
+    takeoff, landing = find_flight(f, detect, threshold, min_flight, min_contact)
     t_to = crossing_time(f, takeoff, threshold, fs)
     t_land = crossing_time(f, landing, threshold, fs)
     out = {
