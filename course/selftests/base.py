@@ -245,9 +245,12 @@ def score_thresholds(
         if not math.isfinite(x):
             credits.append(0.0)
             continue
+        if th.met(x):
+            credits.append(1.0)
+            continue
         miss = th.value - x if th.op == ">=" else x - th.value
         width = soft.get(th.metric, abs(th.value) or 1.0)
-        credits.append(min(1.0, max(0.0, 1.0 - miss / width)))
+        credits.append(min(0.99, max(0.0, 1.0 - miss / width)))  # full credit only when met
     return round(100.0 * sum(credits) / len(credits), 1)
 
 
