@@ -142,7 +142,11 @@ class PoseTracker:
     model_path
         A ``.task`` file (or a directory holding one) to use instead.
     num_poses
-        Maximum number of people the model looks for (one is kept, see ``select``).
+        Maximum number of people the model looks for (one is kept, see ``select``). With more
+        than one, MediaPipe runs its person detector on every frame while fewer people than
+        ``num_poses`` are tracked, which roughly doubles the cost per frame of a one-person
+        stream (see ``python -m benchmarks --only pose``); pass 1 for a live loop where only the
+        learner is in view.
     output_segmentation
         Also return the person's segmentation mask (:attr:`Pose.mask`) from :meth:`image` and
         :meth:`frame`.
