@@ -241,3 +241,31 @@ def test_rotation_metadata_is_applied(
     assert b.image_size == (1080, 1920)
     assert b.detected.all()
     np.testing.assert_allclose(b.landmarks[..., :2], a.landmarks[..., :2], atol=0.02)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "codec"),
+    [
+        (".webm", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8"]),
+        (".mkv", ["-c", "copy"]),
+        (".mov", ["-c", "copy"]),
+        (".avi", ["-c:v", "mjpeg", "-q:v", "5"]),
+    ],
+)
+def test_other_containers(
+    suffix: str, codec: list[str], tmp_path: Path, sample_clip: Callable[[str], Path]
+) -> None:
+    ffmpeg = shutil.which("ffmpeg")
+    assert ffmpeg, "ffmpeg is needed to make the test clips (apt-get install ffmpeg)"
+    src = sample_clip("pose2sim-single-cam01")
+    out = tmp_path / f"clip{suffix}"
+    subprocess.run(
+        [ffmpeg, "-v", "error", "-y", "-i", str(src), "-frames:v", "12", *codec, str(out)],
+        check=True,
+    )
+    info = probe(out)
+    assert (info.width, info.height) == (1080, 1920)
+    times = [t for t, _ in iter_frames(out)]
+    assert len(times) == 12
+    np.testing.assert_allclose(times, _ffprobe_times(out), atol=1.5e-3)
+    assert np.all(np.diff(times) > 0)

@@ -17,8 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-#: Decoding may legitimately stop a few frames short of the header's count (rounded durations).
+#: Decoding may legitimately stop a little short of the header's count, which some containers
+#: estimate from a rounded duration: allow 2 frames or 2 %, whichever is more.
 _TRUNCATION_SLACK = 2
+_TRUNCATION_SHARE = 0.02
 
 
 class VideoError(RuntimeError):
@@ -175,7 +177,8 @@ def iter_frames(
             if not ok or bgr is None:
                 if decoded == 0:
                     raise VideoError(f"{p} opens as a video but no frame decodes. {_what_to_do(p)}")
-                if expected and decoded < expected - _TRUNCATION_SLACK:
+                slack = max(_TRUNCATION_SLACK, int(_TRUNCATION_SHARE * expected))
+                if expected and decoded < expected - slack:
                     raise VideoError(
                         f"{p} ends after {decoded} of the {expected} frames its header announces: "
                         f"the file is truncated or corrupt. {_what_to_do(p)}"
