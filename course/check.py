@@ -159,8 +159,14 @@ def check_core() -> CheckResult:
     return CheckResult("compiled core", "ok", f"{core.__file__} ({', '.join(families)})")
 
 
-def check_models(*, build: bool = False, variants: Iterable[str] = ("full",)) -> list[CheckResult]:
-    """Whether each pose model resolves; with ``build``, download or build the missing ones."""
+def check_models(
+    *, build: bool = False, variants: Iterable[str] = ("full", "lite", "heavy")
+) -> list[CheckResult]:
+    """Whether each pose model resolves; with ``build``, download or build the missing ones.
+
+    A missing default model (``full``) is a warning (it is fetched on first use); a missing
+    ``lite`` or ``heavy`` model is only information.
+    """
     try:
         from course.pose import models
     except ImportError as exc:
@@ -196,7 +202,7 @@ def check_models(*, build: bool = False, variants: Iterable[str] = ("full",)) ->
         out.append(
             CheckResult(
                 f"model {v}",
-                "warn",
+                "warn" if v == "full" else "info",
                 f"not in {models.cache_dir()} yet: {route}",
                 f"Run `python -m course models --variant {v}` (or `python -m course check "
                 "--build`) now, while online.",

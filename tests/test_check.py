@@ -36,9 +36,10 @@ def test_missing_model_is_a_warning_not_a_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(models.ENV_VAR, str(tmp_path))
-    (row,) = check.check_models()
-    assert row.status == "warn"
-    assert "python -m course models" in row.fix
+    rows = {r.name: r for r in check.check_models()}
+    assert rows["model full"].status == "warn"
+    assert rows["model lite"].status == rows["model heavy"].status == "info"
+    assert "python -m course models --variant full" in rows["model full"].fix
     assert list(tmp_path.iterdir()) == []  # nothing was built
 
 
@@ -46,7 +47,7 @@ def test_build_flag_resolves_or_fails_clearly(
     pose_model: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(models.ENV_VAR, str(pose_model("full").parent))
-    (row,) = check.check_models(build=True)
+    (row,) = check.check_models(build=True, variants=["full"])
     assert row.status == "ok" and "loads" in row.detail
     monkeypatch.setenv(models.ENV_VAR, str(tmp_path / "empty"))
     assert check.main(["--build"]) == 1
