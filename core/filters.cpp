@@ -216,9 +216,12 @@ NpArray filtfilt(const CArray& x, const CVec& b_in, const CVec& a_in, const CVec
         nb::gil_scoped_release release;
         if (zi.empty()) zi = lfilter_zi(b, a);
         const double* xs = x.data();
-        // Channel blocks keep the working set (padded block + state) inside the cache.
-        const size_t block = c <= 128 ? c : 64;
+        // Channels are filtered side by side (time outer, channels inner): independent
+        // recursions interleave and vectorise. Blocks of at most 64 channels, of equal size
+        // (99 -> 2 x 50), were fastest here (6000 x 99: 5.3 ms vs 8 ms in one block of 99).
         const size_t len = n + 2 * padlen;
+        const size_t nblocks = (c + 63) / 64;
+        const size_t block = nblocks ? (c + nblocks - 1) / nblocks : 1;
         std::vector<double> buf(len * block), z(std::max<size_t>(zi.size(), 1) * block),
             y(block);
         for (size_t c0 = 0; c0 < c; c0 += block) {

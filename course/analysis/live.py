@@ -124,6 +124,8 @@ class LiveAnalyzer:
         self.facing = _choice(facing, "facing", ("left", "right", "auto"), "the direction faced")
         self.image_size = image_size
         self._sx, self._sy = _scale(image_size)
+        self._pose_size: Any = None
+        self._pose_scale = (1.0, 1.0)
         self._kernel = _core.geometry.LiveKernel(
             self.min_cutoff,
             self.beta,
@@ -149,19 +151,19 @@ class LiveAnalyzer:
             Smoothed landmarks and the named angles in degrees.
         """
         sx, sy = self._sx, self._sy
-        x: Any
-        vis: Any
-        if isinstance(landmarks, np.ndarray):
-            x, vis = landmarks, _EMPTY
-        elif hasattr(landmarks, "landmarks"):
+        x: Any = landmarks
+        vis: Any = _EMPTY
+        if not isinstance(landmarks, np.ndarray) and hasattr(landmarks, "landmarks"):
             x = landmarks.landmarks
             vis = getattr(landmarks, "visibility", None)
             if vis is None:
                 vis = _EMPTY
-            if self.image_size is None and getattr(landmarks, "image_size", None) is not None:
-                sx, sy = _scale(landmarks.image_size)
-        else:
-            x, vis = landmarks, _EMPTY
+            size = getattr(landmarks, "image_size", None)
+            if self.image_size is None and size is not None:
+                if size != self._pose_size:  # a Pose's size rarely changes: cache its scale
+                    self._pose_scale = _scale(size)
+                    self._pose_size = size
+                sx, sy = self._pose_scale
         try:
             try:
                 out = self._kernel.update(x, t, vis, sx, sy)
