@@ -1,7 +1,8 @@
 """Small helpers for the lesson notebooks, so their code cells stay short.
 
 Lessons import only ``course`` and ``widgets``; the few mathematical names a hand calculation needs
-are re-exported here.
+are re-exported here, with a plain-text view of a self-test result and the progress plots of
+lesson 08.
 
 Examples
 --------
@@ -11,9 +12,177 @@ Examples
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from math import atan, degrees, pi, sqrt
+from pathlib import Path
 
-__all__ = ["atan", "degrees", "g", "pi", "sqrt"]
+import plotly.graph_objects as go
+
+from course import lesson_demos
+from course.progress import Entry, ProgressLog
+from course.selftests import PelvicTilt, SingleLegBalance
+from course.selftests.base import Result
+
+__all__ = [
+    "atan",
+    "degrees",
+    "demo_log",
+    "describe",
+    "g",
+    "pi",
+    "progress_figure",
+    "sqrt",
+    "temporary_folder",
+]
 
 g = 9.81
 """Acceleration of gravity used in the lessons, in m/s²."""
+
+
+def describe(result: Result, *, metrics: Sequence[str] | None = None) -> str:
+    """A self-test result as plain text: score, each metric with its unit, feedback, caveats.
+
+    Parameters
+    ----------
+    result
+        From ``protocol.run(series)`` or ``protocol.result()``.
+    metrics
+        Names of the metrics to list (default: all, in the protocol's order).
+
+    Returns
+    -------
+    str
+        Lines ready to ``print``.
+
+    Examples
+    --------
+    >>> from course.selftests import PelvicTilt
+    >>> text = describe(PelvicTilt().run(lesson_demos.pelvic_tilt(anterior=10, posterior=5)))
+    >>> "anterior_range" in text and "10.0 deg" in text
+    True
+    """
+    status = "passed" if result.passed else "not passed"
+    lines = [f"{result.test}: score {result.score:.0f}/100, {status}" + (
+        f" (side tested: {result.side})" if result.side else ""
+    )]  # fmt: skip
+    names = list(result.metrics) if metrics is None else list(metrics)
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        m = result.metrics[name]
+        value = "not measured" if not math.isfinite(m.value) else f"{m.value + 0.0:.1f} {m.unit}"
+        lines.append(f"  {name:<{width}}  {value}")
+    lines.append(result.feedback)
+    lines.extend(f"  note: {w}" for w in result.warnings)
+    return "\n".join(lines)
+
+
+def temporary_folder() -> Path:
+    """A new, empty temporary folder for demonstration files (removed by the OS, not by us).
+
+    Examples
+    --------
+    >>> folder = temporary_folder()
+    >>> folder.is_dir() and not any(folder.iterdir())
+    True
+    """
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="running-form-lab-demo-"))
+
+
+def demo_log(path: str | Path, *, days: int = 28, seed: int = 1) -> ProgressLog:
+    """Fill a NEW log at ``path`` with a month of DEMO results (never the learner's own log).
+
+    Every other day a pelvic tilt and a single-leg balance test are run on SYNTHETIC stick-figure
+    sequences (:mod:`course.lesson_demos`) whose range and steadiness improve slowly, with
+    day-to-day noise; each entry's note says ``"DEMO"``.
+
+    Parameters
+    ----------
+    path
+        A file that does not exist yet (e.g. in a temporary folder).
+    days
+        Length of the demo history in days.
+    seed
+        Seed of the day-to-day noise.
+
+    Returns
+    -------
+    ProgressLog
+        The demo log.
+    """
+    import numpy as np
+
+    target = Path(path)
+    if target.exists():
+        raise FileExistsError(
+            f"demo_log writes a new file and will not touch an existing one; {target} exists. "
+            "Pass a path in a fresh temporary folder."
+        )
+    log = ProgressLog(target)
+    rng = np.random.default_rng(seed)
+    start = datetime.now(timezone.utc) - timedelta(days=days)
+    for day in range(0, days, 2):
+        when = start + timedelta(days=day)
+        progress = day / days
+        tilt = lesson_demos.pelvic_tilt(
+            anterior=9 + 4 * progress + rng.normal(0, 1.0),
+            posterior=5 + 3 * progress + rng.normal(0, 1.0),
+        )
+        log.record(PelvicTilt().run(tilt), notes="DEMO (synthetic)", when=when)
+        lift = 6 + 10 * progress + rng.normal(0, 2.0)
+        balance = lesson_demos.single_leg_balance(
+            left=(2.0, 2.0 + lift), right=(5.0 + lift, 5.0 + 1.8 * lift),
+            sway_m=0.012 - 0.004 * progress + abs(rng.normal(0, 0.001)),
+        )  # fmt: skip
+        log.record(SingleLegBalance(trials=2).run(balance), notes="DEMO (synthetic)", when=when)
+    return log
+
+
+def progress_figure(entries: Sequence[Entry], metrics: Sequence[str], *, title: str) -> go.Figure:
+    """One panel per metric of the recorded results, over days.
+
+    Parameters
+    ----------
+    entries
+        From ``ProgressLog.history(test)``.
+    metrics
+        Metric names to plot (their units come from the entries).
+    title
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Markers joined by lines; a dotted line marks each metric's first-week mean.
+    """
+    from plotly.subplots import make_subplots
+
+    if not entries:
+        raise ValueError(
+            "no recorded results to plot; save a self-test result first (or use demo_log)."
+        )
+    fig = make_subplots(rows=len(metrics), cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    first = entries[0].timestamp
+    for row, name in enumerate(metrics, start=1):
+        unit = next((e.metrics[name].get("unit", "") for e in entries if name in e.metrics), "")
+        x = [e.timestamp for e in entries]
+        y = [e.value(name) for e in entries]
+        fig.add_trace(
+            go.Scatter(x=x, y=y, mode="lines+markers", name=name, showlegend=False), row=row, col=1
+        )
+        week = [
+            v for e, v in zip(entries, y, strict=True) if e.timestamp - first < timedelta(days=7)
+        ]
+        week = [v for v in week if math.isfinite(v)]
+        if week:
+            fig.add_hline(
+                y=sum(week) / len(week), line_dash="dot", row=row, col=1,
+                annotation_text="first-week mean", annotation_position="top left",
+            )  # fmt: skip
+        fig.update_yaxes(title_text=f"{name} ({unit})" if unit else name, row=row, col=1)
+    fig.update_xaxes(title_text="date", row=len(metrics), col=1)
+    fig.update_layout(title=title, height=260 * len(metrics) + 80, template="plotly_white")
+    return fig

@@ -1,0 +1,324 @@
+"""SYNTHETIC demonstration sequences for the lessons' self-tests, clearly labelled as such.
+
+No freely licensed clip shows a pelvic tilt, a kneeling hip-extension test, an ankle lean, a
+glute bridge or a single-leg balance test (the sample clips show walking, jumping jacks and a
+lunge). So that every self-test lesson works without a camera, this module scripts a stick
+figure (segment lengths as fractions of stature, after Winter's adult proportions), moves its
+joints through the test, and projects it like a camera would. The result is a
+:class:`~course.pose.types.PoseSeries` whose ``source`` starts with ``"SYNTHETIC"``; the
+protocols run on it exactly as on a real recording. The angles put in are known, so a learner can
+check that the protocol reads them back.
+
+All angles in degrees, times in seconds, lengths in metres.
+
+Examples
+--------
+>>> demo = pelvic_tilt(anterior=12, posterior=7)
+>>> demo.source.startswith("SYNTHETIC")
+True
+>>> demo.landmarks.shape[1:]
+(33, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from course.pose.landmarks import N_LANDMARKS
+from course.pose.landmarks import Landmark as L
+from course.pose.types import FloatArray, PoseSeries
+
+__all__ = [
+    "ankle_lean",
+    "glute_bridge",
+    "hip_extension",
+    "jumps",
+    "pelvic_tilt",
+    "profile",
+    "single_leg_balance",
+    "stick_figure",
+    "to_series",
+]
+
+FPS = 30.0
+# Segment lengths as fractions of stature (Winter's adult proportions, rounded).
+SHANK, THIGH, TRUNK, ARM = 0.246, 0.245, 0.288, 0.33
+ANKLE_HEIGHT, HIP_WIDTH, SHOULDER_WIDTH = 0.039, 0.11, 0.20
+HEEL_BACK, TOE_FRONT = 0.04, 0.11
+STAND_HIP = ANKLE_HEIGHT + SHANK + THIGH  # hip height standing, × stature
+#: Head points: (up along the trunk, forward, to the right) from the shoulder midpoint, × stature.
+HEAD = {
+    L.NOSE: (0.100, 0.055, 0.0),
+    L.LEFT_EYE_INNER: (0.112, 0.045, -0.010),
+    L.LEFT_EYE: (0.112, 0.042, -0.018),
+    L.LEFT_EYE_OUTER: (0.112, 0.038, -0.026),
+    L.RIGHT_EYE_INNER: (0.112, 0.045, 0.010),
+    L.RIGHT_EYE: (0.112, 0.042, 0.018),
+    L.RIGHT_EYE_OUTER: (0.112, 0.038, 0.026),
+    L.LEFT_EAR: (0.100, 0.0, -0.040),
+    L.RIGHT_EAR: (0.100, 0.0, 0.040),
+    L.MOUTH_LEFT: (0.082, 0.048, -0.014),
+    L.MOUTH_RIGHT: (0.082, 0.048, 0.014),
+}
+_ANGLES = (
+    "trunk", "trunk_side", "thigh_left", "thigh_right", "knee_left", "knee_right",
+    "pelvis_drop", "lie",
+)  # fmt: skip
+
+
+def profile(t: FloatArray, knots: Mapping[float, float]) -> FloatArray:
+    """A scripted movement: piecewise-linear through ``{time (s): value}`` knots.
+
+    Examples
+    --------
+    >>> profile(np.array([0.0, 0.5, 1.0, 2.0]), {0: 0, 1: 10}).tolist()
+    [0.0, 5.0, 10.0, 10.0]
+    """
+    ks = sorted(knots)
+    return np.interp(t, ks, [float(knots[k]) for k in ks])
+
+
+def _per_frame(value: Any, n: int) -> FloatArray:
+    a = np.asarray(value, dtype=np.float64)
+    return np.broadcast_to(a, (n,)).astype(np.float64)
+
+
+def stick_figure(n: int, *, height: float = 1.75, **params: Any) -> FloatArray:
+    """Joint positions ``(n, 33, 3)`` of the stick figure, in metres.
+
+    Body frame: X forward, Y up, Z to the person's right. Angles in degrees, each a scalar or an
+    ``(n,)`` array: ``trunk`` (+ forward lean), ``trunk_side`` (+ toward the right),
+    ``thigh_left``/``thigh_right`` (+ knee forward of the hip), ``knee_left``/``knee_right``
+    (flexion), ``pelvis_drop`` (+ left hip lower), ``lie`` (whole body rotated about Z, −90 lies
+    on the back). Positions in metres: ``root_x``, ``root_y`` (hip-midpoint height; default
+    standing), ``root_z``. Arms hang along the trunk.
+    """
+    unknown = set(params) - {*_ANGLES, "root_x", "root_y", "root_z"}
+    if unknown:
+        raise TypeError(
+            f"unknown stick-figure parameters {sorted(unknown)}; known: "
+            f"{sorted({*_ANGLES, 'root_x', 'root_y', 'root_z'})}."
+        )
+    h = float(height)
+    rad = {k: np.radians(_per_frame(params.get(k, 0.0), n)) for k in _ANGLES}
+    root = np.stack(
+        [
+            _per_frame(params.get("root_x", 0.0), n),
+            _per_frame(params.get("root_y", STAND_HIP * h), n),
+            _per_frame(params.get("root_z", 0.0), n),
+        ],
+        axis=-1,
+    )
+    out = np.zeros((n, N_LANDMARKS, 3))
+    drop, half = rad["pelvis_drop"], 0.5 * HIP_WIDTH * h
+    zero = 0.0 * drop
+    for side, lat in (("left", -1.0), ("right", 1.0)):
+        hip = root + np.stack([zero, lat * half * np.sin(drop), lat * half * np.cos(drop)], -1)
+        th, kn = rad[f"thigh_{side}"], rad[f"knee_{side}"]
+        knee = hip + THIGH * h * np.stack([np.sin(th), -np.cos(th), zero], -1)
+        ankle = knee + SHANK * h * np.stack([np.sin(th - kn), -np.cos(th - kn), zero], -1)
+        floor = ankle + np.array([0.0, -0.9 * ANKLE_HEIGHT * h, 0.0])
+        s = side.upper()
+        out[:, L[f"{s}_HIP"]] = hip
+        out[:, L[f"{s}_KNEE"]] = knee
+        out[:, L[f"{s}_ANKLE"]] = ankle
+        out[:, L[f"{s}_HEEL"]] = floor - np.array([HEEL_BACK * h, 0.0, 0.0])
+        out[:, L[f"{s}_FOOT_INDEX"]] = floor + np.array([TOE_FRONT * h, 0.0, 0.0])
+    tr, ts = rad["trunk"], rad["trunk_side"]
+    up = np.stack([np.sin(tr) * np.cos(ts), np.cos(tr) * np.cos(ts), np.sin(ts)], -1)
+    fwd = np.stack([np.cos(tr), -np.sin(tr), zero], -1)
+    right = np.cross(fwd, up)
+    shoulders = root + TRUNK * h * up
+    for side, lat in (("left", -1.0), ("right", 1.0)):
+        s = side.upper()
+        shoulder = shoulders + lat * 0.5 * SHOULDER_WIDTH * h * right
+        out[:, L[f"{s}_SHOULDER"]] = shoulder
+        out[:, L[f"{s}_ELBOW"]] = shoulder - 0.55 * ARM * h * up
+        wrist = shoulder - ARM * h * up
+        out[:, L[f"{s}_WRIST"]] = wrist
+        for part, extra in (("PINKY", 0.05), ("INDEX", 0.06), ("THUMB", 0.03)):
+            out[:, L[f"{s}_{part}"]] = wrist - extra * h * up
+    for idx, (u, f, r) in HEAD.items():
+        out[:, idx] = shoulders + u * h * up + f * h * fwd + r * h * right
+    lie = rad["lie"]
+    if np.any(lie):
+        c, s_ = np.cos(lie)[:, None], np.sin(lie)[:, None]
+        x, y = out[..., 0].copy(), out[..., 1].copy()
+        out[..., 0], out[..., 1] = c * x + s_ * y, -s_ * x + c * y
+    return out
+
+
+def to_series(
+    joints: FloatArray,
+    t: FloatArray,
+    *,
+    label: str,
+    view: str = "side",
+    facing: str = "right",
+    image_size: tuple[int, int] = (1280, 720),
+    height: float = 1.75,
+    fill: float = 0.75,
+    center_x: float = 0.5,
+    ground: float = 0.9,
+) -> PoseSeries:
+    """Project joints like a fixed camera would, into a labelled SYNTHETIC pose series.
+
+    Parameters
+    ----------
+    joints
+        ``(n, 33, 3)`` from :func:`stick_figure`, metres.
+    t
+        ``(n,)`` frame times, s.
+    label
+        What the sequence shows; stored in ``source`` after ``"SYNTHETIC stick figure: "``.
+    view
+        ``"side"`` (the person faces ``facing`` in the image, ``"left"`` or ``"right"``) or
+        ``"front"`` (the person faces the camera).
+    image_size, height, fill, center_x, ground
+        Image size in pixels; stature in m, filling ``fill`` of the image height; the body's
+        origin at column ``center_x`` and the floor at row ``ground`` (fractions of the image).
+    """
+    x3, y3, z3 = joints[..., 0], joints[..., 1], joints[..., 2]
+    if view == "side":
+        u, depth = (x3, -z3) if facing == "right" else (-x3, z3)
+    elif view == "front":
+        u, depth = -z3, -x3
+    else:
+        raise ValueError(f"view must be 'side' or 'front'; got {view!r}.")
+    w, hpx = image_size
+    ppm = fill * hpx / height
+    hips = [L.LEFT_HIP, L.RIGHT_HIP]
+    landmarks = np.stack(
+        [
+            (center_x * w + u * ppm) / w,
+            (ground * hpx - y3 * ppm) / hpx,
+            (depth - depth[:, hips].mean(axis=1, keepdims=True)) * ppm / w,
+        ],
+        axis=-1,
+    )
+    root = joints[:, hips].mean(axis=1, keepdims=True)
+    rel = joints - root
+    world = np.stack([u - u[:, hips].mean(axis=1, keepdims=True), -rel[..., 1], depth], -1)
+    n = len(t)
+    visibility = np.full((n, N_LANDMARKS), 0.99)
+    outside = np.any((landmarks[..., :2] < 0) | (landmarks[..., :2] > 1), axis=-1)
+    visibility[outside] = 0.2
+    return PoseSeries(
+        t=np.asarray(t, dtype=np.float64),
+        landmarks=np.ascontiguousarray(landmarks),
+        world=np.ascontiguousarray(world),
+        visibility=visibility,
+        image_size=image_size,
+        n_people=np.ones(n, dtype=np.int64),
+        source=f"SYNTHETIC stick figure: {label}",
+    )
+
+
+def _t(seconds: float) -> FloatArray:
+    return np.arange(0.0, seconds, 1.0 / FPS)
+
+
+def pelvic_tilt(*, anterior: float = 12.0, posterior: float = 7.0, hold: float = 3.0) -> PoseSeries:
+    """Side view: tilt forward by ``anterior``, back by ``posterior``, then hold ``hold`` deg.
+
+    The stand-in angle (trunk to thigh) changes by exactly these amounts: thighs and knees turn
+    together so the shanks stay vertical and the trunk upright.
+    """
+    t = _t(16.0)
+    th = profile(
+        t, {0: 0, 1.5: 0, 2.5: anterior, 5: anterior, 6.5: -posterior, 9: -posterior, 10: hold}
+    )
+    joints = stick_figure(t.size, thigh_left=th, thigh_right=th, knee_left=th, knee_right=th)
+    label = f"pelvic tilt, {anterior:g}° forward, {posterior:g}° back, middle at {hold:g}°"
+    return to_series(joints, t, label=label, facing="right")
+
+
+def ankle_lean(*, lean: float = 8.0, hip_bend: float = 0.0) -> PoseSeries:
+    """Side view: lean forward by ``lean`` deg as one straight line, bending ``hip_bend`` deg more.
+
+    ``hip_bend`` > 0 tips the trunk further than the legs: a bend at the hips.
+    """
+    t = _t(7.5)
+    a = profile(t, {0: 0, 1.5: 0, 2.5: lean, 6: lean, 7: 0})
+    b = profile(t, {0: 0, 1.5: 0, 2.5: hip_bend, 6: hip_bend, 7: 0})
+    joints = stick_figure(t.size, trunk=a + b, thigh_left=-a, thigh_right=-a)
+    label = f"ankle lean of {lean:g}°" + (f" with a {hip_bend:g}° hip bend" if hip_bend else "")
+    return to_series(joints, t, label=label, facing="left")
+
+
+def hip_extension(*, back_thigh: float = 15.0, trunk_back: float = 0.0) -> PoseSeries:
+    """Side view, half-kneeling on the left knee, the back thigh moving behind vertical.
+
+    The back thigh goes ``back_thigh`` deg behind vertical while the trunk leans back by
+    ``trunk_back`` deg.
+    """
+    t = _t(9.0)
+    th = profile(t, {0: -3.0, 1.5: -3.0, 3.0: -back_thigh})
+    tr = profile(t, {0: 0.0, 1.5: 0.0, 3.0: -trunk_back})
+    joints = stick_figure(
+        t.size, thigh_left=th, knee_left=100.0, thigh_right=85.0, knee_right=90.0, trunk=tr,
+        root_y=0.55,
+    )  # fmt: skip
+    label = f"half-kneeling, back thigh {back_thigh:g}° behind vertical, trunk {trunk_back:g}° back"
+    return to_series(joints, t, label=label, facing="left")
+
+
+def single_leg_balance(
+    *, left: tuple[float, float] = (2.0, 9.0), right: tuple[float, float] = (12.0, 17.0),
+    sway_m: float = 0.01, drop: float = 3.0,
+) -> PoseSeries:  # fmt: skip
+    """Front view: stand on the right leg, then on the left leg.
+
+    The left foot is lifted over ``left`` = (start, end) s, the right foot over ``right``; the
+    hips sway sideways by ``sway_m`` m (half as much again while standing on the left leg), and
+    the pelvis drops ``drop`` deg on the lifted side during the first stance.
+    """
+    t = _t(max(left[1], right[1]) + 3.0)
+
+    def lifted(span: tuple[float, float]) -> FloatArray:
+        a, b = span
+        return profile(t, {-1: 0, a: 0, a + 0.3: 1, b: 1, b + 0.3: 0})
+
+    pl, pr = lifted(left), lifted(right)
+    joints = stick_figure(
+        t.size, thigh_left=25 * pl, knee_left=80 * pl, thigh_right=25 * pr, knee_right=80 * pr,
+        pelvis_drop=drop * pl, root_z=sway_m * (1 + 0.5 * pr) * np.sin(2 * np.pi * 0.7 * t),
+        root_y=STAND_HIP * 1.75 + 0.3 * sway_m * np.sin(2 * np.pi * 1.1 * t + 0.5),
+    )  # fmt: skip
+    label = "single-leg balance, left foot lifted then right foot lifted"
+    return to_series(joints, t, label=label, view="front")
+
+
+def jumps(flights: tuple[float, ...] = (0.45, 0.55, 0.50)) -> PoseSeries:
+    """Front view: vertical jumps with the given flight times (s), three seconds apart.
+
+    The hips follow a ballistic path, ``y = g·T/2·τ − g·τ²/2`` during each flight of ``T`` s.
+    """
+    g = 9.81
+    t = _t(3.0 * len(flights) + 2.0)
+    rise = np.zeros_like(t)
+    for k, flight in enumerate(flights):
+        t0 = 2.0 + 3.0 * k + 0.013 * k
+        tau = t - t0
+        inside = (tau >= 0) & (tau <= flight)
+        rise[inside] = g * flight / 2 * tau[inside] - g * tau[inside] ** 2 / 2
+    joints = stick_figure(t.size, root_y=STAND_HIP * 1.75 + rise)
+    label = "countermovement-free jumps, flight times " + ", ".join(f"{f:g} s" for f in flights)
+    return to_series(joints, t, label=label, view="front", fill=0.6)
+
+
+def glute_bridge(*, hold: float = 12.0, sag: float = 5.0) -> PoseSeries:
+    """Side view, lying on the back: lift into a bridge, hold ``hold`` s, and lower.
+
+    At the top the hip stays ``sag`` deg short of a straight shoulder–hip–knee line.
+    """
+    t = _t(hold + 7.0)
+    th = profile(t, {0: 50, 2: 50, 3: sag, 3 + hold: sag, 4 + hold: 50})
+    joints = stick_figure(
+        t.size, lie=-90, thigh_left=th, thigh_right=th, knee_left=90, knee_right=90
+    )
+    label = f"glute bridge held {hold:g} s, {sag:g}° short of straight"
+    return to_series(joints, t, label=label, center_x=0.85, ground=0.5, fill=0.9)
