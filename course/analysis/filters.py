@@ -271,7 +271,8 @@ class OneEuroFilter:
     min_cutoff
         Cutoff frequency at rest, in Hz (lower = smoother when still). Must be > 0.
     beta
-        Speed coefficient, in s per unit of ``x`` (higher = less lag when moving). Must be >= 0.
+        Speed coefficient, in Hz per (unit of ``x`` per s), i.e. 1/unit of ``x``: the cutoff is
+        ``min_cutoff + beta * |filtered speed|`` (higher = less lag when moving). Must be >= 0.
     d_cutoff
         Cutoff in Hz of the low-pass applied to the speed estimate. Must be > 0.
 
@@ -289,7 +290,7 @@ class OneEuroFilter:
         self.d_cutoff = positive(d_cutoff, "d_cutoff", "Hz")
         b = float(beta)
         if not np.isfinite(b) or b < 0:
-            raise ValueError(f"beta must be a finite number >= 0 (s per unit of x); got {beta!r}.")
+            raise ValueError(f"beta must be a finite number >= 0 (1/unit of x); got {beta!r}.")
         self.beta = b
         self._kernel = _core.filters.OneEuro(self.min_cutoff, self.beta, self.d_cutoff)
 

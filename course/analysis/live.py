@@ -77,9 +77,10 @@ class LiveAnalyzer:
     min_cutoff
         One-Euro cutoff at rest in Hz (lower = steadier when still, more lag).
     beta
-        One-Euro speed coefficient in s per unit of the landmarks (higher = less lag when
-        moving). The default suits normalised landmarks ([0, 1] of the image); for pixels divide
-        it by the image width.
+        One-Euro speed coefficient in 1/unit of the landmarks: the cutoff is ``min_cutoff +
+        beta * |speed|`` with the speed in units/s (higher = less lag when moving). The default
+        suits normalised landmarks ([0, 1] of the image); for pixels divide it by the image
+        width.
     d_cutoff
         Cutoff in Hz of the speed estimate's low-pass.
     side
