@@ -29,7 +29,7 @@ G = 9.81
 def test_sine_wave_model_matches_reference(
     mass: float, speed: float, tc: float, tf: float, leg: float
 ) -> None:
-    if speed * tc / 2 >= leg * 0.99:
+    if speed * tc / 2 >= leg:
         with pytest.raises(ValueError, match="shorter than leg_length"):
             sm.sine_wave_model(mass, speed, tc, tf, leg)
         return

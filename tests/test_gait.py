@@ -1,0 +1,355 @@
+"""course.analysis.gait on SYNTHETIC side-view running/walking sequences with known events.
+
+The kinematic model below moves hip, knee, ankle, heel and toe landmarks of both legs with known
+initial contact and toe-off times: the heel lands at a known distance ahead of the hip, the foot
+rolls flat about the heel, then rises about the toe until toe-off; in swing the foot travels on a
+smooth arc to the next landing. Knees come from two-segment inverse kinematics. The kernel itself
+is compared with the NumPy reference in tests/reference/gait.py.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from course._core import gait as core_gait
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course.analysis import gait
+from course.pose.landmarks import N_LANDMARKS
+from course.pose.landmarks import Landmark as LM
+from course.pose.types import PoseSeries
+from tests.reference import gait as ref
+
+IMAGE = (1280, 720)
+
+
+@dataclass
+class Truth:
+    t: np.ndarray
+    landmarks: np.ndarray  # (n, 33, 2) normalised, y down
+    contacts: dict[str, np.ndarray]  # true initial contact times per side
+    toe_offs: dict[str, np.ndarray]
+    shank_at_contact: dict[str, np.ndarray]  # deg, + = ankle ahead of knee
+    step_time: float
+    contact_time: float
+    overstride: float  # leg lengths
+    speed: float
+    leg: float
+
+
+def running_model(
+    *,
+    cadence: float = 172.0,
+    contact: float = 0.24,
+    speed: float = 3.5,
+    overstride: float = 0.25,
+    fps: float = 60.0,
+    duration: float = 3.0,
+    facing: str = "right",
+    treadmill: bool = False,
+    phase: float = 0.137,
+    leg: float = 0.9,
+    ppm: float = 150.0,
+    noise_px: float = 0.0,
+    seed: int = 0,
+) -> Truth:
+    """SYNTHETIC side-view runner (or walker, when contact > step time)."""
+    step = 60.0 / cadence
+    stride = 2 * step
+    t = np.arange(round(duration * fps)) / fps
+    n = t.size
+    f = 0.28 * leg  # heel to toe
+    ankle_fwd, ankle_up = 0.06 * leg, 0.09 * leg
+    alpha0, beta = math.radians(12), math.radians(35)  # toe-up at contact, heel-up at toe-off
+    swing_h = 0.15 * leg
+    half = leg / 2  # thigh = shank
+    hip_y = 0.9 * leg
+
+    def hip_x(tt: np.ndarray | float) -> np.ndarray | float:
+        return speed * tt
+
+    pts = np.zeros((n, N_LANDMARKS, 2))
+    truth_c, truth_o, truth_shank = {}, {}, {}
+    for side, offset in (("left", 0.0), ("right", step)):
+        k0 = math.floor((t[0] - phase - offset) / stride) - 1
+        k1 = math.ceil((t[-1] - phase - offset) / stride) + 1
+        ics = phase + offset + stride * np.arange(k0, k1 + 1)
+        xc = hip_x(ics) + overstride * leg  # heel landing positions
+        heel = np.zeros((n, 2))
+        gamma = np.zeros(n)
+        for i, tau in enumerate(t):
+            k = int(np.searchsorted(ics, tau, side="right")) - 1
+            since = tau - ics[k]
+            if since < contact:  # stance
+                p = since / contact
+                if p < 0.15:
+                    g = alpha0 * (1 - p / 0.15)
+                    h_xy = (xc[k], 0.0)
+                elif p <= 0.55:
+                    g = 0.0
+                    h_xy = (xc[k], 0.0)
+                else:
+                    g = -beta * (p - 0.55) / 0.45
+                    toe = (xc[k] + f, 0.0)
+                    h_xy = (toe[0] - f * math.cos(g), toe[1] - f * math.sin(g))
+            else:  # swing from toe-off k to contact k + 1
+                u = (since - contact) / (ics[k + 1] - ics[k] - contact)
+                a = xc[k] + f - f * math.cos(beta)
+                b = xc[k + 1]
+                s = u - math.sin(2 * math.pi * u) / (2 * math.pi)
+                h_xy = (
+                    a + (b - a) * s,
+                    f * math.sin(beta) * (1 - u) + swing_h * math.sin(math.pi * u),
+                )
+                g = -beta + (alpha0 + beta) * u
+            heel[i] = h_xy
+            gamma[i] = g
+        toe = heel + f * np.column_stack([np.cos(gamma), np.sin(gamma)])
+        assert np.all(np.minimum(heel[:, 1], toe[:, 1]) >= -1e-12)
+        ankle = heel + np.column_stack(
+            [ankle_fwd * np.cos(gamma) - ankle_up * np.sin(gamma),
+             ankle_fwd * np.sin(gamma) + ankle_up * np.cos(gamma)]
+        )  # fmt: skip
+        hip = np.column_stack([hip_x(t), np.full(n, hip_y)])
+        d = ankle - hip
+        dist = np.linalg.norm(d, axis=1)
+        unit = d / dist[:, None]
+        normal = np.column_stack([-unit[:, 1], unit[:, 0]])  # forward of the hip→ankle line
+        bend = np.sqrt(np.clip(half**2 - (dist / 2) ** 2, 0, None))
+        knee = hip + d / 2 + normal * bend[:, None]
+        inside = (ics >= t[0]) & (ics <= t[-1])
+        truth_c[side] = ics[inside]
+        tos = ics + contact
+        truth_o[side] = tos[(tos >= t[0]) & (tos <= t[-1])]
+        # True shank angle at each contact, from the same model evaluated at the contact time.
+        shank = []
+        for ic in ics[inside]:
+            hx = hip_x(ic)
+            an = np.array([hx + overstride * leg, 0.0]) + np.array(
+                [ankle_fwd * math.cos(alpha0) - ankle_up * math.sin(alpha0),
+                 ankle_fwd * math.sin(alpha0) + ankle_up * math.cos(alpha0)]
+            )  # fmt: skip
+            dd = an - np.array([hx, hip_y])
+            dn = float(np.linalg.norm(dd))
+            nn = np.array([-dd[1], dd[0]]) / dn
+            kn = np.array([hx, hip_y]) + dd / 2 + nn * math.sqrt(max(half**2 - (dn / 2) ** 2, 0))
+            shank.append(math.degrees(math.atan2(an[0] - kn[0], kn[1] - an[1])))
+        truth_shank[side] = np.array(shank)
+        idx = {"left": (LM.LEFT_HIP, LM.LEFT_KNEE, LM.LEFT_ANKLE, LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX),
+               "right": (LM.RIGHT_HIP, LM.RIGHT_KNEE, LM.RIGHT_ANKLE, LM.RIGHT_HEEL,
+                         LM.RIGHT_FOOT_INDEX)}[side]  # fmt: skip
+        for j, arr in zip(idx, (hip, knee, ankle, heel, toe), strict=True):
+            pts[:, j] = arr
+    for j in range(N_LANDMARKS):  # head, arms: parked on the hip (not used by the analysis)
+        if j not in (23, 24, 25, 26, 27, 28, 29, 30, 31, 32):
+            pts[:, j] = pts[:, LM.LEFT_HIP] + [0.0, 0.6 * leg]
+    if treadmill:
+        pts[:, :, 0] -= speed * t[:, None]
+    sign = 1.0 if facing == "right" else -1.0
+    w, h = IMAGE
+    px = np.empty_like(pts)
+    px[..., 0] = w / 2 + sign * pts[..., 0] * ppm
+    px[..., 1] = 0.9 * h - pts[..., 1] * ppm
+    if noise_px:
+        px += np.random.default_rng(seed).normal(0, noise_px, px.shape)
+    lm = px / np.array([w, h])
+    return Truth(t, lm, truth_c, truth_o, truth_shank, step, contact, overstride, speed, leg)
+
+
+def _match(found: np.ndarray, true: np.ndarray, tol: float) -> np.ndarray:
+    """Errors of the found events nearest to each true event; asserts one-to-one matching."""
+    found = found[np.isfinite(found)]
+    errs = []
+    for ev in true:
+        if found.size == 0:
+            errs.append(np.inf)
+            continue
+        errs.append(float(np.min(np.abs(found - ev))))
+    return np.array(errs)
+
+
+def _check_events(truth: Truth, events: gait.GaitEvents, fps: float, frames: float = 1.0) -> None:
+    dt = 1.0 / fps
+    for side in ("left", "right"):
+        ic, to = events.contacts(side)
+        # Events within 60 ms of the clip's ends may be unknowable (the foot crosses the event
+        # level outside the clip: NaN); every other true event must be found within `frames`
+        # frames, and every finite event must be a true one.
+        edge = 0.06 + 2 * dt
+        c, o = truth.contacts[side], truth.toe_offs[side]
+        inner_c = c[(c > truth.t[0] + edge) & (c < truth.t[-1] - edge)]
+        inner_o = o[(o > truth.t[0] + edge) & (o < truth.t[-1] - edge)]
+        assert np.all(_match(ic, inner_c, dt) <= frames * dt + 1e-9), (side, ic, inner_c)
+        assert np.all(_match(to, inner_o, dt) <= frames * dt + 1e-9), (side, to, inner_o)
+        assert np.all(_match(truth.contacts[side], ic[np.isfinite(ic)], dt) <= frames * dt + 1e-9)
+        assert np.all(_match(truth.toe_offs[side], to[np.isfinite(to)], dt) <= frames * dt + 1e-9)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"fps": 30.0},
+        {"fps": 120.0, "overstride": 0.1},
+        {"fps": 240.0, "cadence": 185.0, "contact": 0.2, "speed": 5.0},
+        {"facing": "left"},
+        {"treadmill": True},
+        {"treadmill": True, "facing": "left", "fps": 50.0},
+        {"cadence": 112.0, "contact": 0.65, "speed": 1.4, "overstride": 0.3, "duration": 4.0},
+    ],
+    ids=["run60", "run30", "run120", "sprint240", "left", "treadmill", "treadmill-left", "walk"],
+)
+def test_events_within_one_frame_and_metrics(kwargs: dict) -> None:
+    truth = running_model(**kwargs)
+    fps = kwargs.get("fps", 60.0)
+    m = gait.gait_metrics(truth.landmarks, truth.t, image_size=IMAGE)
+    assert m.events.facing == kwargs.get("facing", "right")
+    _check_events(truth, m.events, fps)
+    assert m.events.leg_length * IMAGE[1] == pytest.approx(truth.leg * 150.0, rel=1e-6)
+    dt = 1 / fps
+    assert m.cadence == pytest.approx(60 / truth.step_time, rel=0.01)
+    assert m.contact_time == pytest.approx(truth.contact_time, abs=dt)
+    assert m.flight_time == pytest.approx(truth.step_time - truth.contact_time, abs=dt)
+    # Overstride: a timing error of one frame moves the hip by speed * dt.
+    assert m.median_overstride == pytest.approx(truth.overstride, abs=truth.speed * dt / truth.leg)
+    assert np.all(np.abs(m.overstride - truth.overstride) <= truth.speed * dt / truth.leg + 1e-9)
+    # Shank angle at contact, against the model evaluated at the true contact time. Positions are
+    # interpolated between frames across the kink of landing: allow what the shank turns in one
+    # frame (it turns at most ~250 deg/s around contact in this model).
+    for when, side, angle in zip(m.step_time, m.step_side, m.shank_angle, strict=True):
+        nearest = int(np.argmin(np.abs(truth.contacts[side] - when)))
+        assert angle == pytest.approx(truth.shank_at_contact[side][nearest], abs=250 * dt)
+    assert m.step_time.size >= 2 * (truth.t[-1] / (2 * truth.step_time)) - 3
+    assert m.step_side[0] != m.step_side[1]
+
+
+@given(
+    cadence=st.floats(150, 200),
+    duty=st.floats(0.55, 0.85),
+    speed=st.floats(2.5, 6.0),
+    overstride=st.floats(0.05, 0.35),
+    fps=st.sampled_from([30.0, 50.0, 60.0, 100.0, 120.0, 240.0]),
+    phase=st.floats(0.0, 0.6),
+)
+def test_events_within_one_frame_property(
+    cadence: float, duty: float, speed: float, overstride: float, fps: float, phase: float
+) -> None:
+    step = 60 / cadence
+    truth = running_model(cadence=cadence, contact=duty * step, speed=speed,
+                          overstride=overstride, fps=fps, phase=phase, duration=2.0)  # fmt: skip
+    ev = gait.detect_gait_events(truth.landmarks, truth.t, image_size=IMAGE)
+    _check_events(truth, ev, fps)
+
+
+def test_kernel_matches_numpy_reference_on_real_heights() -> None:
+    truth = running_model(noise_px=1.5, seed=3)
+    h = 0.9 - truth.landmarks[:, LM.LEFT_HEEL, 1]
+    h[40:44] = np.nan
+    a = core_gait.contacts(truth.t, np.ascontiguousarray(h), 0.02, 0.006, 0.05, 0.1)
+    b = ref.contacts(truth.t, h, 0.02, 0.006, 0.05, 0.1)
+    np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
+    assert a.shape[0] >= 3
+
+
+@given(
+    h=st.lists(st.one_of(st.floats(-0.1, 0.5), st.just(float("nan"))), min_size=0, max_size=80),
+    dt=st.floats(0.002, 0.05),
+    contact=st.floats(0.01, 0.3),
+    ratio=st.floats(0.05, 0.95),
+    min_contact=st.floats(0.0, 0.1),
+    merge_gap=st.floats(0.0, 0.2),
+)
+def test_kernel_matches_numpy_reference(
+    h: list[float], dt: float, contact: float, ratio: float, min_contact: float, merge_gap: float
+) -> None:
+    heights = np.array(h, dtype=np.float64)
+    t = np.arange(heights.size) * dt
+    a = core_gait.contacts(t, heights, contact, contact * ratio, min_contact, merge_gap)
+    b = ref.contacts(t, heights, contact, contact * ratio, min_contact, merge_gap)
+    assert a.shape == b.shape
+    np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
+
+
+def test_missing_frames_lose_only_the_events_they_hide() -> None:
+    truth = running_model(fps=60.0)
+    lm = truth.landmarks.copy()
+    hidden_ic = truth.contacts["left"][2]
+    gap = np.abs(truth.t - hidden_ic) < 0.05  # person not seen around that contact
+    lm[gap] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = gait.gait_metrics(lm, truth.t, image_size=IMAGE)
+    ic = m.events.left_contact
+    assert not np.any(np.abs(ic[np.isfinite(ic)] - hidden_ic) < 0.02)
+    # All other contacts, away from the gap and the clip edges, are still found within a frame.
+    others = truth.contacts["left"][np.abs(truth.contacts["left"] - hidden_ic) > 0.2]
+    others = others[(others > 0.05) & (others < truth.t[-1] - 0.05)]
+    assert np.all(_match(ic, others, 1 / 60) <= 1 / 60 + 1e-9)
+    assert m.cadence == pytest.approx(60 / truth.step_time, rel=0.01)
+    # A missed step is not counted as one long step.
+    assert np.nanmax(m.step_durations) < 1.5 * truth.step_time
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_noisy_landmarks_still_give_events_within_two_frames(seed: int) -> None:
+    # 1 px of white noise on a 135 px leg (0.7 % of leg length), 60 fps, no smoothing.
+    truth = running_model(fps=60.0, noise_px=1.0, seed=seed)
+    ev = gait.detect_gait_events(truth.landmarks, truth.t, image_size=IMAGE)
+    _check_events(truth, ev, 60.0, frames=2.0)
+
+
+def test_pose_series_input_and_facing_auto() -> None:
+    truth = running_model(facing="left")
+    n = truth.t.size
+    lm3 = np.concatenate([truth.landmarks, np.zeros((n, N_LANDMARKS, 1))], axis=2)
+    series = PoseSeries(
+        t=truth.t,
+        landmarks=lm3,
+        world=np.full((n, N_LANDMARKS, 3), np.nan),
+        visibility=np.ones((n, N_LANDMARKS)),
+        image_size=IMAGE,
+        n_people=np.ones(n, dtype=np.int64),
+        source="synthetic running model",
+    )
+    from_series = gait.gait_metrics(series)
+    from_arrays = gait.gait_metrics(truth.landmarks, truth.t, image_size=IMAGE, facing="left")
+    assert from_series.events.facing == "left"
+    np.testing.assert_array_equal(from_series.step_time, from_arrays.step_time)
+    np.testing.assert_array_equal(from_series.overstride, from_arrays.overstride)
+    # Treadmill (no travel across the image): facing comes from toes ahead of heels.
+    tread = running_model(treadmill=True, facing="left")
+    assert gait.detect_gait_events(tread.landmarks, tread.t).facing == "left"
+    # Wrong facing flips the sign of overstride and shank angle.
+    wrong = gait.gait_metrics(truth.landmarks, truth.t, image_size=IMAGE, facing="right")
+    np.testing.assert_allclose(wrong.overstride, -from_arrays.overstride)
+
+
+@pytest.mark.parametrize(
+    ("landmarks", "t", "kwargs", "match"),
+    [
+        (np.zeros((20, 33)), np.arange(20.0), {}, r"3-D array; got shape \(20, 33\)"),
+        (np.zeros((20, 17, 2)), np.arange(20.0), {}, r"\(n_frames, 33, 2\|3\)"),
+        (np.zeros((5, 33, 2)), np.arange(5.0), {}, "at least 10 frames"),
+        (np.zeros((20, 33, 2)), np.arange(19.0), {}, "one time per frame"),
+        (np.zeros((20, 33, 2)), np.zeros(20), {}, "strictly increasing"),
+        (np.zeros((20, 33, 2)), None, {}, "t .* is required"),
+        (np.zeros((20, 33, 2)), np.arange(20.0), {"facing": "up"}, "facing must be"),
+        (
+            np.zeros((20, 33, 2)),
+            np.arange(20.0),
+            {"facing": "right", "event_height": 0.1},
+            "event_height .* must be below",
+        ),
+        (np.full((20, 33, 2), np.nan), np.arange(20.0), {"facing": "right"}, "no frame shows"),
+    ],
+)
+def test_clear_errors(
+    landmarks: np.ndarray, t: np.ndarray | None, kwargs: dict, match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
+        gait.gait_metrics(landmarks, t, **kwargs)
