@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -185,3 +187,30 @@ def test_kernel_rejects_bad_shape() -> None:
     with pytest.raises(ValueError):
         _core.balance.sway(np.zeros((4, 3)))
     assert _core.balance.sway(np.zeros((0, 2)))[0] == 0
+
+
+def test_sway_kernel_releases_the_gil() -> None:
+    """While a long sway call runs in a worker thread, the main thread keeps running Python:
+    we require progress in at least half of the 25 ms windows of the call (~0.1-0.3 s)."""
+    xy = np.random.default_rng(3).normal(size=(3_000_000, 2))
+    window: list[float] = []
+    result: list[tuple[float, ...]] = []
+
+    def work() -> None:
+        t0 = time.perf_counter()
+        result.append(_core.balance.sway(xy))
+        window.extend([t0, time.perf_counter()])
+
+    stamps = []
+    worker = threading.Thread(target=work)
+    worker.start()
+    while worker.is_alive():
+        stamps.append(time.perf_counter())
+    worker.join()
+    assert result[0][0] == xy.shape[0]
+    t0, t1 = window
+    inside = np.array([s for s in stamps if t0 <= s <= t1])
+    n_bins = int((t1 - t0) // 0.025)
+    assert n_bins >= 2, "kernel too quick to tell"
+    bins = np.unique(((inside - t0) // 0.025).astype(int))
+    assert bins.size >= n_bins / 2
