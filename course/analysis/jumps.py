@@ -15,8 +15,8 @@ Owen et al. 2014), walked back to the last crossing of body weight (or by a fixe
 Owen's 30 ms); landing is the first sample of a sustained contact (at or above
 ``takeoff_threshold`` N for 10 ms), and take-off the first sample below the threshold whose
 flight lasts ``min_flight_time`` until such a landing (so a noise spike in flight does not end
-it). Event times
-are interpolated linearly at the threshold crossing. ``g = 9.80665 m/s²`` throughout.
+it). Take-off, landing and contact times are interpolated linearly at the threshold crossing.
+``g = 9.80665 m/s²`` throughout.
 
 Event detection and integration run in the compiled core (``course._core.jumps``).
 """
