@@ -306,17 +306,23 @@ def rotate_thigh(
     s: PoseSeries, side: str, deg: Any, *, facing: str, frames: Any = None
 ) -> PoseSeries:
     """Swing the ``side`` leg about its hip by ``deg`` degrees, + = knee forward."""
-    sign = -1.0 if facing == "right" else 1.0
+    sign = 1.0 if facing == "right" else -1.0  # a point below the pivot: + turns it image-right
     hip = int(L[f"{side.upper()}_HIP"])
     return rotate_segment(s, LEG[side], hip, sign * np.asarray(deg), frames=frames)
 
 
-def tilt_trunk(s: PoseSeries, deg: Any, *, facing: str, frames: Any = None) -> PoseSeries:
-    """Lean head, arms and shoulders about the hip midpoint by ``deg``, + = forward."""
+def tilt_trunk(
+    s: PoseSeries,
+    deg: Any,
+    *,
+    facing: str,
+    about: int | tuple[int, int] = (int(L.LEFT_HIP), int(L.RIGHT_HIP)),
+    frames: Any = None,
+) -> PoseSeries:
+    """Lean head, arms and shoulders by ``deg`` (+ = forward) about ``about`` (a hip landmark or
+    the hip midpoint)."""
     sign = -1.0 if facing == "right" else 1.0
-    return rotate_segment(
-        s, UPPER_BODY, (int(L.LEFT_HIP), int(L.RIGHT_HIP)), sign * np.asarray(deg), frames=frames
-    )
+    return rotate_segment(s, UPPER_BODY, about, sign * np.asarray(deg), frames=frames)
 
 
 def mirror(s: PoseSeries) -> PoseSeries:

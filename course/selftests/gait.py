@@ -116,6 +116,7 @@ class RunningGait(SideView):
         return "Keep running naturally.", live, False, elapsed / self.capture_s
 
     def _result(self) -> Result:
+        from course.analysis.filters import fill_gaps
         from course.analysis.gait import gait_metrics
 
         lm = np.asarray(self.frames, dtype=np.float64).reshape(-1, 33, 3)
@@ -124,8 +125,13 @@ class RunningGait(SideView):
         px = lm[..., :2] * np.array([w, h], dtype=np.float64)
         extra: list[str] = []
         nan = math.nan
+        fps = 1.0 / float(np.median(np.diff(t))) if t.size > 1 else nan
+        if t.size > 1:  # bridge short tracking gaps (≤ 0.25 s) so a stance is not cut in two
+            xy = fill_gaps(lm[..., :2], max_gap=max(1, round(0.25 * fps)))
+        else:
+            xy = lm[..., :2]
         try:
-            gm = gait_metrics(lm[..., :2], t, facing=self.facing, image_size=(w, h))
+            gm = gait_metrics(xy, t, facing=self.facing, image_size=(w, h))
         except ValueError as exc:  # too few frames or no usable foot track
             gm = None
             extra.append(f"No gait events could be found: {exc}")
@@ -147,7 +153,6 @@ class RunningGait(SideView):
             hip_ext_to = float(np.median(vals)) if vals else nan
         if gm is not None and n_steps < 4:
             extra.append(f"Only {n_steps} steps were found: record at least 6–8 steps.")
-        fps = 1.0 / float(np.median(np.diff(t))) if t.size > 1 else nan
         metrics = {
             "cadence": Metric(gm.cadence if gm else nan, "steps/min", "median step rate"),
             "contact_time": Metric(gm.contact_time if gm else nan, "s", "median ground contact"),
