@@ -155,7 +155,10 @@ class JumpResult:
                         "value": m.value,
                         "unit": m.unit,
                         "method": m.method,
-                        "thresholds": ", ".join(f"{k}={v}" for k, v in m.thresholds.items()),
+                        "thresholds": ", ".join(
+                            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                            for k, v in m.thresholds.items()
+                        ),
                     }
                 )
         return rows
