@@ -302,7 +302,8 @@ def horizontal_force_figure(*, height: int = 720) -> go.Figure:
     fig.add_trace(
         _line(
             "Centre-of-mass path",
-            PALETTE["blue"],
+            PALETTE["purple"],
+            dash="dashdot",
             hovertemplate="x = %{x:.2f} m<br>height = %{y:.3f} m<extra>centre of mass</extra>",
         ),
         2,

@@ -172,7 +172,9 @@ class HorizontalForceExplorer(Explorer):
         "“There is no horizontal force in running” is wrong: every stance brakes, then propels. "
         "Only the net horizontal impulse is about zero at a constant speed (measured: about 1 body "
         "weight peak to peak fore-aft at 4.5 m/s, Cavanagh &amp; Lafortune 1980). Add overstride "
-        "to see what landing ahead of the hip costs."
+        "to the second stance to see what landing further ahead of the hip costs. (This spring "
+        "model loses no energy, so the forward speed lost comes back as a higher bounce; a real "
+        "runner's muscles absorb it.)"
     )
     CONTROLS = (
         Control("speed", "Speed (m/s)", 2.5, 6.5, 0.1, 4.5, ".1f"),

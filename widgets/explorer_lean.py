@@ -185,7 +185,7 @@ class LeanExplorer(Explorer):
             Readout("Friction coefficient needed (tan θ)", f"{np.tan(np.radians(theta)):.3f}"),
             Readout(
                 "Centre of mass ahead of the feet: ankle lean / hip bend",
-                f"{100 * com_ahead:.1f} cm / {100 * self._hip.com[0]:.1f} cm",
+                f"{100 * com_ahead:.1f} cm / {abs(100 * self._hip.com[0]):.1f} cm",
             ),
             Readout(
                 "Forward acceleration when bent at the hips", "0.00 m/s² (no lean of the body)"

@@ -151,11 +151,14 @@ class JumpAnalyzer(Explorer):
                 m = result.metrics[name]
                 unit = m.unit.replace("/", "_per_")
                 self._readouts[f"{name.replace(' ', '_').replace('-', '')}_{unit}"] = m.value
-        self._rows = [
-            Readout(str(row["quantity"]), f"{row['value']:.4g} {row['unit']}")
-            for row in result.as_table()
-            if not str(row["quantity"]).startswith(("jump height", "RFD"))
-        ]
+        bw = result.metrics["body weight"].value if "body weight" in result.metrics else None
+        self._rows = []
+        for row in result.as_table():
+            if str(row["quantity"]).startswith(("jump height", "RFD")):
+                continue
+            value = float(row["value"])  # type: ignore[arg-type]
+            in_bw = f"{value / bw:.2f} BW" if bw and row["unit"] == "N" else ""
+            self._rows.append(Readout(str(row["quantity"]), f"{value:.4g} {row['unit']}", in_bw))
 
     def _draw(self) -> None:
         res = self.result

@@ -1,0 +1,169 @@
+"""Each explorer, rendered by plotly.js in headless Chromium, draws real data (not a blank plot).
+
+The figure of each explorer (after a slider move) is written as static HTML with the plotly.js
+bundled in the installed plotly package (no CDN, no network) plus the explorer's readout table,
+opened in Debian's Chromium through the PyPI ``playwright`` package (never ``playwright
+install``), and screenshotted. Checks: the plot SVG has line paths with many points, the legend
+and axis titles are rendered, the readouts are in the page, and the plot area is not blank.
+Screenshots are kept in pytest's tmp folder (``explorer-shots``). About 15 s.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+from plotly.offline import get_plotlyjs
+
+from course.data.simulated import simulate_cmj
+from widgets import (
+    ForceTimeExplorer,
+    HorizontalForceExplorer,
+    JumpAnalyzer,
+    LeanExplorer,
+    PowerExplorer,
+)
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _force() -> Any:
+    ex = ForceTimeExplorer()
+    ex.set(contact_time=0.18)
+    return ex
+
+
+def _horizontal() -> Any:
+    ex = HorizontalForceExplorer()
+    ex.set(overstride=6)
+    return ex
+
+
+def _lean() -> Any:
+    ex = LeanExplorer()
+    ex.set(lean=12)
+    return ex
+
+
+def _power() -> Any:
+    ex = PowerExplorer()
+    ex.keep_comparison()
+    ex.set(time_to_peak=0.07)
+    return ex
+
+
+def _analyzer() -> Any:
+    ex = JumpAnalyzer(simulate_cmj(height=0.3, seed=4))
+    ex.set(takeoff_threshold=30)
+    return ex
+
+
+EXPLORERS: dict[str, Callable[[], Any]] = {
+    "force_time": _force,
+    "horizontal": _horizontal,
+    "lean": _lean,
+    "power": _power,
+    "jump_analyzer": _analyzer,
+}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("explorer-shots")
+    (d / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="module")
+def browser_context(shots: Path) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    assert Path(CHROMIUM).exists(), "Debian chromium is required: apt-get install chromium"
+    home = shots / "home"
+    home.mkdir()
+    with sync_api.sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(
+            str(shots / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            env={**os.environ, "HOME": str(home)},
+            viewport={"width": 1200, "height": 1100},
+        )
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+def _page_html(ex: Any) -> str:
+    div = go.Figure(ex.figure).to_html(include_plotlyjs="directory", full_html=False)
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>explorer</title></head>"
+        f"<body style='font-family:sans-serif'>{div}{ex._readout_html.value}</body></html>"
+    )
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_explorer_renders_data_in_chromium(name: str, shots: Path, browser_context: Any) -> None:
+    ex = EXPLORERS[name]()
+    page_file = shots / f"{name}.html"
+    page_file.write_text(_page_html(ex), encoding="utf-8")
+    page = browser_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "request",
+        lambda r: errors.append(f"network: {r.url}") if r.url.startswith("http") else None,
+    )
+    try:
+        page.goto(page_file.as_uri())
+        page.wait_for_selector(".main-svg .scatterlayer path.js-line", timeout=15_000)
+        info = page.evaluate(
+            """() => {
+              const lines = [...document.querySelectorAll('.scatterlayer path.js-line')]
+                .map(p => (p.getAttribute('d') || '').split(/[ML]/).length);
+              const fills = [...document.querySelectorAll('.scatterlayer path.js-fill')]
+                .filter(p => (p.getAttribute('d') || '').length > 20).length;
+              const legend = [...document.querySelectorAll('.legendtext')].map(t => t.textContent);
+              const titles = [...document.querySelectorAll('.xtitle, .ytitle')]
+                .map(t => t.textContent);
+              return {lines, fills, legend, titles, text: document.body.innerText};
+            }"""
+        )
+        png = page.screenshot(full_page=True)
+    finally:
+        page.close()
+    (shots / f"{name}.png").write_bytes(png)
+    assert not errors, errors
+    # plotly simplifies straight stretches, so count drawn lines and their vertices
+    drawn = [n for n in info["lines"] if n >= 3]
+    assert len(drawn) >= 3 and sum(drawn) > 30, f"too few drawn lines: {info['lines']}"
+    assert info["legend"], "legend missing"
+    assert all(
+        any(u in t for u in ("(s)", "(N)", "(m)", "BW)", "(deg)", "(m/s²)")) for t in info["titles"]
+    )
+    assert "Readouts" in info["text"]
+    if name in ("force_time", "horizontal", "power", "jump_analyzer"):
+        assert info["fills"] >= 1, "shaded impulse area missing"
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+    plot = img[80:600, 80:1100]
+    assert plot.std() > 10, "plot area is blank"
+    assert (plot < 128).mean() > 0.005, "too few dark (drawn) pixels in the plot area"
