@@ -428,7 +428,7 @@ std::array<double, 8> one_stance(const Model& p, double th, double vx, double vy
                                  double rtol, double atol) {
     const State td{0.0, p.L0 * std::cos(th), vx, -vy_down};
     const double xf = p.L0 * std::sin(th);
-    const StanceOut so = stance(p, xf, 0.0, td, rtol, atol, nullptr, 5.0);
+    const StanceOut so = stance(p, xf, 0.0, td, rtol, atol, nullptr, 1.0);  // no gait stands longer
     return {double(so.status), so.t_to, so.t_mid, so.to[0] - xf, so.to[1],
             so.mid[2], so.to[2], so.to[3]};
 }

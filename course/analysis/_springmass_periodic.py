@@ -100,12 +100,22 @@ class PeriodicRun:
 
 
 def _symmetric_gait(
-    m: float, k: float, L: float, g: float, vx: float, vy: float
+    m: float, k: float, L: float, g: float, vx: float, vy: float, hint: float | None = None
 ) -> tuple[float, float, float, float] | None:
-    """(theta rad, t_c, t_f, mean speed) of the symmetric stance for a touchdown velocity."""
-    th, tc, travel, _, _, _ = _core.symmetric_stance(
-        m, k, L, g, vx, vy, 1e-4, math.radians(MAX_ANGLE_DEG), 140, 1e-11, 1e-13
-    )
+    """(theta rad, t_c, t_f, mean speed) of the symmetric stance for a touchdown velocity.
+
+    With ``hint`` (rad), look within ±1.7° of it first (cheap, and it follows the same solution
+    branch during Newton iterations); otherwise scan all angles for the smallest root.
+    """
+    out = None
+    if hint is not None:
+        lo, hi = max(1e-4, hint - 0.03), min(math.radians(MAX_ANGLE_DEG), hint + 0.03)
+        out = _core.symmetric_stance(m, k, L, g, vx, vy, lo, hi, 3, 1e-11, 1e-13)
+    if out is None or not math.isfinite(out[0]):
+        out = _core.symmetric_stance(
+            m, k, L, g, vx, vy, 1e-4, math.radians(MAX_ANGLE_DEG), 140, 1e-11, 1e-13
+        )
+    th, tc, travel = out[0], out[1], out[2]
     if not math.isfinite(th):
         return None
     tf = 2.0 * vy / g
@@ -213,11 +223,14 @@ def periodic_run(
             return vx, math.exp(u[1]), k_given
         return vx, fixed_vy, math.exp(u[1])
 
+    last_theta: list[float] = []  # angle of the latest solution, to warm-start the next
+
     def residual(u: FloatArray) -> tuple[FloatArray, tuple[float, ...]] | None:
         vx, vy, k = unpack(u)
-        sol = _symmetric_gait(m, k, L, g, vx, vy)
+        sol = _symmetric_gait(m, k, L, g, vx, vy, last_theta[-1] if last_theta else None)
         if sol is None:
             return None
+        last_theta.append(sol[0])
         th, tc, tf, vmean = sol
         if f_given is not None:
             second = (tc + tf) * f_given - 1.0
@@ -232,6 +245,7 @@ def periodic_run(
     if fixed_vy is None:
         for vy in np.geomspace(0.05, 3.0, 24):
             u = np.array([math.log(v), math.log(vy)])
+            last_theta.clear()  # full scans for the starting grid: the smallest-angle solution
             r = residual(u)
             if r is not None and (best is None or np.abs(r[0]).max() < best[0]):
                 best = (float(np.abs(r[0]).max()), u)
@@ -240,14 +254,16 @@ def periodic_run(
         k0 = sine_wave_model(m, v, tc_given, 1.0 / f_given - tc_given, L, gravity=g).k_leg
         for scale in (1.0, 0.7, 1.4, 0.5, 2.0):
             u = np.array([math.log(v), math.log(k0 * scale)])
+            last_theta.clear()
             r = residual(u)
             if r is not None and (best is None or np.abs(r[0]).max() < best[0]):
                 best = (float(np.abs(r[0]).max()), u)
     found = None
     if best is not None:
         u = best[1]
+        last_theta.clear()
         current = residual(u)
-        for _ in range(60):
+        for _ in range(40):
             if current is None:
                 break
             F, info = current
@@ -273,7 +289,7 @@ def periodic_run(
                 break
             step = np.linalg.solve(J, -F)
             step *= min(1.0, 0.5 / max(np.abs(step).max(), 1e-300))  # at most a factor e^0.5
-            for _ in range(30):  # backtracking on the residual norm
+            for _ in range(15):  # backtracking on the residual norm
                 trial = residual(u + step)
                 if trial is not None and np.abs(trial[0]).max() < np.abs(F).max():
                     u, current = u + step, trial
