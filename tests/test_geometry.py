@@ -307,3 +307,33 @@ def test_facing_direction_front_view_and_disagreement() -> None:
     confused[[31, 32], 0] = lm[[29, 30], 0] - 40.0  # toes point the other way
     assert G.facing_direction(confused) is None
     assert G.dominant_facing(np.stack([lm, lm, confused])) == "right"
+
+
+# ------------------------------------------------------------------ real video
+
+
+@pytest.mark.media
+def test_facing_agrees_with_walking_direction_on_real_video(sports2d_series: PoseSeries) -> None:
+    """Sports2D demo: a person walks side-on across the image. Walking people face where they
+    go, so the frame-to-frame hip motion is an independent truth for facing_direction."""
+    s = sports2d_series
+    facing = G.facing_direction(s)
+    sign = np.array([0 if f is None else (1 if f == "right" else -1) for f in facing])
+    hip_x = s.pixels[:, [23, 24], 0].mean(axis=1)
+    step = np.diff(hip_x)  # px per frame
+    moving = (np.abs(step) > 5) & (np.abs(step) < 60)  # walking, not a switch of person
+    assert moving.sum() > 60
+    decided = moving & (sign[1:] != 0)
+    assert decided.sum() >= 0.8 * moving.sum()
+    assert np.mean(np.sign(step[decided]) == sign[1:][decided]) >= 0.85
+    # mirrored video: every decided frame flips, and the angles stay the same
+    w = s.image_size[0]
+    mirrored = s.landmarks.copy()
+    mirrored[..., 0] = 1.0 - mirrored[..., 0]
+    flipped = G.facing_direction(mirrored, image_size=s.image_size)
+    flip = {"left": "right", "right": "left", None: None}
+    assert flipped == [flip[f] for f in facing]
+    a = G.body_angles(s, side="left", facing="left")
+    b = G.body_angles(mirrored, side="left", facing="right", image_size=(w, s.image_size[1]))
+    for name in G.ANGLE_NAMES:
+        np.testing.assert_allclose(getattr(b, name), getattr(a, name), atol=1e-6, err_msg=name)
