@@ -385,3 +385,23 @@ def test_jump_analyzer_drop_jump_and_bad_source(tmp_path: Path) -> None:
     assert ja.heights["impulse-momentum"] == pytest.approx(0.28, abs=0.01)
     with pytest.raises(TypeError, match=r"JumpAnalyzer needs a file path"):
         JumpAnalyzer(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("cadence", "tc"), [(170, 0.22), (190, 0.15), (150, 0.30)])
+def test_vertical_oscillation_matches_integrated_motion(cadence: float, tc: float) -> None:
+    from scipy.integrate import solve_ivp
+
+    ex = ForceTimeExplorer(cadence=cadence, contact_time=tc)
+    step = 60 / cadence
+    tf = step - tc
+    f_max = ex.readouts["peak_force_N"]
+    m = 70.0
+
+    def rhs(t: float, s: np.ndarray) -> list[float]:
+        return [s[1], f_max / m * math.sin(math.pi * t / tc) - G_SM]
+
+    # land from a flight of tf (vertical speed g·tf/2 down), integrate the stance
+    sol = solve_ivp(rhs, (0, tc), [0.0, -G_SM * tf / 2], rtol=1e-10, atol=1e-12, dense_output=True)
+    y = sol.sol(np.linspace(0, tc, 2001))[0]
+    assert -y.min() == pytest.approx(ex.readouts["vertical_oscillation_m"], rel=1e-5)
+    assert sol.y[1, -1] == pytest.approx(G_SM * tf / 2, rel=1e-6)  # leaves as it landed

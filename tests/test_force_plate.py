@@ -288,3 +288,18 @@ def test_missing_samples_are_reported(tmp_path: Path) -> None:
         match=r"line 122: time step 0.006 s differs from the usual 0.001 s; expected uniform",
     ):
         read_force_plate(p)
+
+
+def test_generated_sample_is_cached_and_labelled(tmp_path: Path) -> None:
+    from course.data.samples import force_plate_sample
+
+    p = force_plate_sample("dj", directory=tmp_path)
+    stamp = p.stat().st_mtime_ns
+    assert force_plate_sample("dj", directory=tmp_path) == p
+    assert p.stat().st_mtime_ns == stamp
+    tr = read_force_plate(p)
+    assert tr.header[0].startswith("SIMULATED drop jump")
+    assert tr.body_mass == pytest.approx(72.0)
+    assert tr.columns_used == ("Fz1 (N)", "Fz2 (N)")
+    with pytest.raises(ValueError, match=r"kind must be one of"):
+        force_plate_sample("sprint", directory=tmp_path)
