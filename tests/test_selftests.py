@@ -237,3 +237,11 @@ def test_score_nan_is_zero_and_not_met() -> None:
     th = Threshold("m", ">=", 1.0, "u", "src")
     assert score_thresholds({"m": math.nan}, (th,), soft={}) == 0.0
     assert not th.met(math.nan)
+
+
+def test_a_recording_that_ends_early_is_flagged() -> None:
+    res = PelvicTilt().run(standing(5.0))  # the scripted test needs 14.5 s
+    assert res.completed
+    assert any("stopped after" in w for w in res.warnings)
+    full = PostureStack(hold=2.0).run(standing(5.0))
+    assert not any("stopped after" in w for w in full.warnings)

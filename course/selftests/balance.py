@@ -145,6 +145,9 @@ class SingleLegBalance(Protocol):
     limitations: ClassVar[tuple[str, ...]] = (
         "Sway is the hip midpoint seen by the camera, not the centre of pressure of a force "
         "plate: compare your own results over time, not with laboratory stabilometry values.",
+        "The age norms are the best of three trials: repeat the test and compare your best.",
+        "The camera must look at you level and square-on: seen from above at an angle, a foot "
+        "that is farther away also looks lifted.",
     )
 
     def __init__(

@@ -312,6 +312,7 @@ class Protocol(ABC):
         self._frames_captured = 0
         self._frames_missing = 0
         self._extra_warnings: list[str] = []
+        self._cut_short = False
         self._reset_capture()
 
     @abstractmethod
@@ -414,6 +415,7 @@ class Protocol(ABC):
         """End capture now (e.g. the video ended or the learner pressed stop)."""
         if self.phase == "capture":
             self.phase = "done"
+            self._cut_short = True
 
     def run(self, series: PoseSeries) -> Result:
         """Run the protocol over a recorded series and return the result.
@@ -462,6 +464,11 @@ class Protocol(ABC):
     # -- helpers for subclasses ------------------------------------------------------------
     def _warnings(self, *extra: str) -> tuple[str, ...]:
         out = list(self.limitations) + list(extra) + self._extra_warnings
+        if self._cut_short:
+            out.append(
+                f"Capture was stopped after {self.duration:.1f} s, before the test ended: the "
+                "numbers use only what was captured."
+            )
         total = self._frames_captured + self._frames_missing
         if total and self._frames_missing / total > 0.1:
             out.append(
