@@ -309,6 +309,8 @@ class Protocol(ABC):
         self.ended_at = math.nan
         self._last_t = math.nan
         self._last_setup_message = "No frames received yet."
+        self._setup_counts: dict[str, int] = {}  # failed check name -> frames
+        self._setup_texts: dict[str, str] = {}  # failed check name -> its latest message
         self._frames_captured = 0
         self._frames_missing = 0
         self._extra_warnings: list[str] = []
@@ -379,6 +381,9 @@ class Protocol(ABC):
             self.phase = "setup"
             self._good_since = None
             self._last_setup_message = failed[0].message
+            name = failed[0].name
+            self._setup_counts[name] = self._setup_counts.get(name, 0) + 1
+            self._setup_texts[name] = failed[0].message
             return Feedback("setup", failed[0].message, {}, flags, 0.0)
         assert pose is not None
         self.on_setup_ok(pose)
@@ -452,7 +457,7 @@ class Protocol(ABC):
                 score=0.0,
                 passed=False,
                 thresholds=(),
-                feedback=f"The test did not start: {self._last_setup_message}",
+                feedback=self._not_started(),
                 side=self.side,
                 started_at=math.nan,
                 duration=0.0,
@@ -460,6 +465,18 @@ class Protocol(ABC):
                 completed=False,
             )
         return self._result()
+
+    def _not_started(self) -> str:
+        if not self._setup_counts:
+            return f"The test did not start: {self._last_setup_message}"
+        total = sum(self._setup_counts.values())
+        ranked = sorted(self._setup_counts.items(), key=lambda kv: -kv[1])
+        top, n = ranked[0]
+        text = f"The test did not start: {self._setup_texts[top]} ({n} of {total} frames)"
+        if len(ranked) > 1:
+            second, m = ranked[1]
+            text += f"; also: {self._setup_texts[second]} ({m} frames)"
+        return text
 
     # -- helpers for subclasses ------------------------------------------------------------
     def _warnings(self, *extra: str) -> tuple[str, ...]:
