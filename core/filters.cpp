@@ -169,6 +169,21 @@ void lfilter_rows(double* buf, size_t len, size_t c, const std::vector<double>& 
         for (size_t j = 0; j < c; ++j) z[k * c + j] = zi[k] * x0[j];
     }
     const double b0 = b[0];
+    if (c == 1 && ns > 0) {
+        // One channel: a plain scalar recursion (no inner loops of length one).
+        double* zs = z.data();
+        const double* bb = b.data();
+        const double* aa = a.data();
+        for (size_t step = 0; step < len; ++step) {
+            double& xr = buf[dir > 0 ? step : len - 1 - step];
+            const double xv = xr;
+            const double yv = b0 * xv + zs[0];
+            for (size_t k = 0; k + 1 < ns; ++k) zs[k] = bb[k + 1] * xv + zs[k + 1] - aa[k + 1] * yv;
+            zs[ns - 1] = bb[ns] * xv - aa[ns] * yv;
+            xr = yv;
+        }
+        return;
+    }
     for (size_t step = 0; step < len; ++step) {
         const size_t row = dir > 0 ? step : len - 1 - step;
         double* xr = buf + row * c;
