@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reference import filters as ref_filters
 from reference import geometry as ref_geometry
-from test_geometry import skeleton
+from reference.geometry import skeleton
 
 from course.analysis.geometry import ANGLE_NAMES
 from course.analysis.live import LiveAnalyzer, LiveFrame

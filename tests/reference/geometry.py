@@ -113,3 +113,54 @@ def facing(lm, image_size=None) -> list[str | None]:
         else:
             out.append("right" if votes[0] > 0 else "left")
     return out
+
+
+# ---------------------------------------------------------------- hand-built poses
+
+
+def skeleton(
+    *,
+    trunk: float,
+    thigh: float,
+    shank: float,
+    facing: str = "right",
+    side: str = "left",
+    hip=(640.0, 360.0),
+    lengths=(150.0, 130.0, 120.0),
+) -> np.ndarray:
+    """A (33, 2) pixel pose with the given segment angles (deg, + forward), built by hand.
+
+    Only the measured side's shoulder/hip/knee/ankle are placed (the other side copies them,
+    shifted sideways so the hip line is horizontal); head and feet point forward.
+    """
+    f = 1.0 if facing == "right" else -1.0
+    r = np.radians
+    lt, lth, lsh = lengths
+    hip = np.asarray(hip, float)
+    sh = hip + lt * np.array([f * np.sin(r(trunk)), -np.cos(r(trunk))])  # up is -y
+    kn = hip + lth * np.array([f * np.sin(r(thigh)), np.cos(r(thigh))])
+    an = kn + lsh * np.array([f * np.sin(r(shank)), np.cos(r(shank))])
+    lm = np.zeros((33, 2))
+    i = SIDE[side]
+    o = SIDE["right" if side == "left" else "left"]
+    for idx, p in zip(i, (sh, hip, kn, an), strict=True):
+        lm[idx] = p
+    for idx, p in zip(o, (sh, hip, kn, an), strict=True):
+        lm[idx] = p + np.array([3.0, 0.0])
+    head = sh + np.array([0.0, -40.0])
+    lm[[7, 8]] = head
+    lm[0] = head + np.array([f * 25.0, 5.0])  # nose ahead of the ears
+    lm[[29, 30]] = an + np.array([-f * 10.0, 8.0])  # heels behind, toes ahead
+    lm[[31, 32]] = an + np.array([f * 20.0, 10.0])
+    return lm
+
+
+def rotate(lm: np.ndarray, deg: float, centre=(640.0, 360.0)) -> np.ndarray:
+    """Rotate the image content by ``deg`` counter-clockwise as seen on the screen (y down)."""
+    a = np.radians(deg)
+    c = np.asarray(centre)
+    d = lm[..., :2] - c
+    # screen-CCW by a in y-down coordinates: x' = x cos a + y sin a, y' = -x sin a + y cos a
+    out = np.stack([d[..., 0] * np.cos(a) + d[..., 1] * np.sin(a),
+                    -d[..., 0] * np.sin(a) + d[..., 1] * np.cos(a)], axis=-1)  # fmt: skip
+    return out + c
