@@ -516,6 +516,7 @@ class Trace:
     def __init__(self) -> None:
         self._t: list[float] = []
         self._cols: dict[str, list[float]] = {}
+        self._baselines: dict[tuple[str, int], float] = {}
 
     def append(self, t: float, **values: float) -> None:
         """Add one frame (missing names are NaN for this frame)."""
@@ -538,6 +539,20 @@ class Trace:
         if name not in self._cols:
             return np.full(len(self._t), np.nan)
         return np.asarray(self._cols[name], dtype=np.float64)
+
+    def baseline(self, name: str, segment: int = 0) -> float:
+        """Median of ``name`` over the frames of scripted ``segment`` (column ``"segment"``).
+
+        Cached once a later segment has begun, so live use stays O(1) per frame.
+        """
+        key = (name, segment)
+        if key in self._baselines:
+            return self._baselines[key]
+        seg = self["segment"]
+        value = nanmed(self[name][seg == segment])
+        if seg.size and seg[-1] > segment:
+            self._baselines[key] = value
+        return value
 
 
 def segment_at(elapsed: float, segments: tuple[tuple[str, float, str], ...]) -> tuple[int, str]:

@@ -174,7 +174,7 @@ class HipExtension(SideView):
         ang = kin.frame_angles(px, side=self.side, facing=self.facing)
         thigh, trunk, ext = ang["thigh"], ang["trunk_lean"], -ang["hip_flexion"]
         self.trace.append(t, segment=i, thigh=thigh, trunk=trunk, ext=ext)
-        base_trunk = nanmed(self.trace["trunk"][self.trace["segment"] == 0])
+        base_trunk = self.trace.baseline("trunk")
         msg = message
         if i == 1 and self.mode == "kneeling" and trunk < -5.0:
             msg = "You are leaning back: bring your trunk upright and tuck your pelvis."

@@ -115,7 +115,7 @@ class PelvicTilt(SideView):
         ang = kin.frame_angles(px, side=self.side, facing=self.facing)
         flex, trunk = ang["hip_flexion"], ang["trunk_lean"]
         self.trace.append(t, segment=i, hip_flexion=flex, trunk=trunk)
-        base = nanmed(self.trace["hip_flexion"][self.trace["segment"] == 0])
+        base = self.trace.baseline("hip_flexion")
         live = {"hip_flexion_deg": flex, "trunk_lean_deg": trunk}
         if math.isfinite(base) and i > 0:
             live["tilt_proxy_deg"] = flex - base
@@ -349,7 +349,7 @@ class AnkleLean(SideView):
         lean, bend = ang["body_lean"], ang["hip_bend"]
         self.trace.append(t, segment=i, lean=lean, bend=bend)
         msg = message
-        base_bend = nanmed(self.trace["bend"][self.trace["segment"] == 0])
+        base_bend = self.trace.baseline("bend")
         if i == 1 and bend - base_bend > 10.0:
             msg = "You are bending at the hips: keep hips and shoulders in line with the ankles."
         return msg, {"body_lean_deg": lean, "hip_bend_deg": bend}, False, elapsed / total
