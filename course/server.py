@@ -46,6 +46,7 @@ class NoDelayKernelConnection(ZMQChannelsWebsocketConnection):
         if handler is not None and getattr(handler, "ws_connection", None) is not None:
             handler.set_nodelay(True)
             type(self).opened += 1
+            self.log.info("course.server: TCP_NODELAY set on kernel websocket %s", self.kernel_id)
         else:  # pragma: no cover - tornado always has the connection inside open()
             self.log.warning("course.server: kernel websocket not open yet; TCP_NODELAY not set")
         result: asyncio.Future[None] | None = super().connect()

@@ -134,9 +134,13 @@ class LivePipeline:
         Name of a protocol in :mod:`course.selftests` to run on the stream (empty: none).
     """
 
-    def __init__(self, *, model: str = "lite", test: str = "") -> None:
+    def __init__(
+        self, *, model: str = "lite", test: str = "", options: dict[str, Any] | None = None
+    ) -> None:
         self.model = model
         self.test = test
+        self.options = dict(options or {})
+        self._result_obj: Any = None
         self._tracker: Any = None
         self._analyzer: Any = None
         self._protocol: Any = None
@@ -151,11 +155,11 @@ class LivePipeline:
         if self._tracker is None:
             from course.pose import PoseTracker
 
-            self._tracker = PoseTracker(model=self.model)
+            self._tracker = PoseTracker(model=self.model, num_poses=2)
         if self._analyzer is None:
             self._analyzer = _make_analyzer()
         if self.test and self._protocol is None:
-            self._protocol = make_protocol(self.test)
+            self._protocol = make_protocol(self.test, **self.options)
 
     def reset(self, *, test: str | None = None) -> None:
         """Start a new take: fresh smoothing and protocol state (the model stays loaded)."""
@@ -164,6 +168,7 @@ class LivePipeline:
         self._analyzer = None
         self._protocol = None
         self._finished = False
+        self._result_obj = None
 
     def close(self) -> None:
         """Release the MediaPipe graph. The pipeline can be prepared again afterwards."""
@@ -239,11 +244,19 @@ class LivePipeline:
             if isinstance(v, (int, float, np.floating)) and not isinstance(v, bool)
         }
 
-    def result(self) -> dict[str, Any] | None:
-        """The protocol's result as plain data, or None without a protocol."""
+    def result_object(self) -> Any:
+        """The protocol's ``Result`` (computed once when the test finished), or None."""
         if self._protocol is None:
             return None
-        res = self._protocol.result()
+        if self._result_obj is None or not self._finished:
+            self._result_obj = self._protocol.result()
+        return self._result_obj
+
+    def result(self) -> dict[str, Any] | None:
+        """The protocol's result as plain data, or None without a protocol."""
+        res = self.result_object()
+        if res is None:
+            return None
         plain = _to_plain(res)
         return plain if isinstance(plain, dict) else {"value": plain}
 
@@ -258,8 +271,11 @@ def _is_done(feedback: dict[str, Any]) -> bool:
 
 
 def _is_wrong_side(feedback: dict[str, Any]) -> bool:
-    issue = str(feedback.get("issue", "") or feedback.get("setup", "") or "").lower()
-    return "side" in issue or "facing" in issue
+    """True when the protocol's setup checks say the person shows the wrong side or view."""
+    flags = feedback.get("ok_to_start") or {}
+    return isinstance(flags, dict) and (
+        flags.get("side_facing") is False or flags.get("view") is False
+    )
 
 
 def _make_analyzer() -> Any:
@@ -271,14 +287,20 @@ def _make_analyzer() -> Any:
     return live.LiveAnalyzer()
 
 
-def make_protocol(name: str) -> Any:
-    """A fresh protocol object from :mod:`course.selftests` by name, with a helpful error."""
+def protocol_class(name: str) -> Any:
+    """The protocol class registered as ``name`` in ``course.selftests.PROTOCOLS``."""
     selftests = importlib.import_module("course.selftests")
     try:
-        return selftests.get(name)
-    except KeyError as exc:
-        known = ", ".join(sorted(getattr(selftests, "PROTOCOLS", {})))
+        found = selftests.get(name)
+    except (KeyError, ValueError) as exc:
+        known = ", ".join(sorted(selftests.PROTOCOLS))
         raise ValueError(f"unknown self-test {name!r}; expected one of: {known}.") from exc
+    return found if isinstance(found, type) else type(found)
+
+
+def make_protocol(name: str, **options: Any) -> Any:
+    """A fresh protocol object by registry name, built with ``options`` (side, countdown...)."""
+    return protocol_class(name)(**options)
 
 
 # recorded takes ------------------------------------------------------------------------------

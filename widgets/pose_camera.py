@@ -126,10 +126,13 @@ class PoseCamera(anywidget.AnyWidget):
     takes = t.List(t.Dict()).tag(sync=True)
     result = t.Dict(allow_none=True, default_value=None).tag(sync=True)
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, protocol_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self._pipeline = LivePipeline(
-            model=str(kwargs.get("model", "lite")), test=str(kwargs.get("test", ""))
+            model=str(kwargs.get("model", "lite")),
+            test=str(kwargs.get("test", "")),
+            options=protocol_options,
         )
+        self._frame_callbacks: list[Callable[[FrameResult], None]] = []
         self._recorder: TakeRecorder | None = None
         self._takes: list[Take] = []
         self._source: VideoSource | None = None
@@ -157,6 +160,23 @@ class PoseCamera(anywidget.AnyWidget):
     def on_result(self, callback: Callable[[dict[str, Any]], None]) -> None:
         """Call ``callback(result_dict)`` when the self-test finishes."""
         self._result_callbacks.append(callback)
+
+    def on_frame(self, callback: Callable[[FrameResult], None]) -> None:
+        """Call ``callback(frame_result)`` after every analysed frame (keep it fast)."""
+        self._frame_callbacks.append(callback)
+
+    def start(self) -> None:
+        """Ask the browser view to start the camera (or the video source)."""
+        self.send({"type": "command", "action": "start"})
+
+    def stop(self) -> None:
+        """Ask the browser view to stop streaming (the camera light goes off)."""
+        self.send({"type": "command", "action": "stop"})
+
+    @property
+    def result_object(self) -> Any:
+        """The finished self-test's ``course.selftests`` Result object (None before)."""
+        return self._pipeline.result_object() if self.result is not None else None
 
     @property
     def frames_processed(self) -> int:
@@ -194,6 +214,8 @@ class PoseCamera(anywidget.AnyWidget):
         if self._recorder is not None:
             jpeg = encode_jpeg(rgb) if self._recorder.keep_video else b""
             self._recorder.add(t, result.pose, (rgb.shape[1], rgb.shape[0]), jpeg)
+        for frame_callback in self._frame_callbacks:
+            frame_callback(result)
         if result.done:
             final = self._pipeline.result()
             if final is not None:

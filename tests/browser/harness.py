@@ -104,6 +104,7 @@ def server_env(home: Path) -> dict[str, str]:
         JUPYTERLAB_WORKSPACES_DIR=str(home / ".jupyter-workspaces"),
         JUPYTERLAB_SETTINGS_DIR=str(home / ".jupyter" / "lab" / "user-settings"),
         PYTHONUNBUFFERED="1",
+        RUNNING_FORM_LAB_DATA=str(home / "learner-data"),
     )
     env.pop("JUPYTER_PATH", None)
     return env
@@ -154,6 +155,21 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: floa
             pass
         time.sleep(0.25)
     raise RuntimeError(f"server did not answer {url} in {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    """Wait until something listens on 127.0.0.1:``port`` (Voila serves its page only at /)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.25)
+    raise RuntimeError(
+        f"nothing listens on port {port} after {timeout} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 def start_lab(root: Path, home: Path, *, nodelay: bool = True, timeout: float = 60) -> Server:
@@ -220,7 +236,7 @@ def start_voila(notebook: Path, home: Path, *, timeout: float = 60) -> Server:
         )
     server = Server(proc, port, notebook.parent, home, log, "voila")
     try:
-        _wait_http(f"{server.url}/api/kernels", proc, log, timeout)
+        _wait_port(port, proc, log, timeout)
     except BaseException:
         server.stop()
         raise
@@ -228,14 +244,23 @@ def start_voila(notebook: Path, home: Path, *, timeout: float = 60) -> Server:
 
 
 @contextlib.contextmanager
-def browser(tmp: Path, *, camera: Path | None = None, allow_camera: bool = True) -> Iterator[Any]:
+def playwright() -> Iterator[Any]:
+    """One Playwright driver per process (sync API); pass it to :func:`browser`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@contextlib.contextmanager
+def browser(
+    pw: Any, tmp: Path, *, camera: Path | None = None, allow_camera: bool = True
+) -> Iterator[Any]:
     """A headless Chromium context (Playwright) with a fake camera playing ``camera`` (y4m).
 
     ``allow_camera=False`` omits the fake-UI flag, so Chromium refuses the camera
     (NotAllowedError), as when a learner clicks "Block".
     """
-    from playwright.sync_api import sync_playwright
-
     args = list(CHROMIUM_FLAGS)
     if camera is not None:
         args += [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={camera}"]
@@ -244,19 +269,18 @@ def browser(tmp: Path, *, camera: Path | None = None, allow_camera: bool = True)
     profile = tmp / f"chromium-profile-{time.monotonic_ns()}"
     bhome = tmp / "browser-home"
     bhome.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=args,
-            env={**os.environ, "HOME": str(bhome)},
-            viewport={"width": 1200, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    context = pw.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=args,
+        env={**os.environ, "HOME": str(bhome)},
+        viewport={"width": 1200, "height": 900},
+    )
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 # JupyterLab page helpers (window.jupyterapp exists because of expose_app_in_browser) ----------
@@ -357,3 +381,24 @@ def cell_output_text(page: Any) -> str:
 def dump_json(path: Path, data: Any) -> None:
     """Write ``data`` as JSON (for artifacts)."""
     path.write_text(json.dumps(data, indent=2, default=str))
+
+
+_KERNEL_EVAL_JS = """async (code) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w.sessionContext.session.kernel;
+  const fut = k.requestExecute({ code, silent: false, store_history: false });
+  let out = "";
+  fut.onIOPub = (msg) => {
+    const c = msg.content;
+    if (msg.header.msg_type === "stream") out += c.text;
+    if (msg.header.msg_type === "execute_result") out += c.data["text/plain"];
+    if (msg.header.msg_type === "error") out += `${c.ename}: ${c.evalue}`;
+  };
+  await fut.done;
+  return out;
+}"""
+
+
+def kernel_eval(page: Any, code: str) -> str:
+    """Run ``code`` in the current notebook's kernel (not as a cell) and return its output."""
+    return str(page.evaluate(_KERNEL_EVAL_JS, code))

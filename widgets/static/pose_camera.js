@@ -115,6 +115,7 @@ function render({ model, el }) {
   root.dataset.landmarks = "0";
   root.dataset.drawn = "0";
   root.dataset.status = "idle";
+  /** @type {any} */ (root).rflLatencies = [];
   el.appendChild(root);
 
   // --- DOM ---------------------------------------------------------------------------------
@@ -165,11 +166,14 @@ function render({ model, el }) {
   let nextId = 0;
   let lastSend = -1e9;
   let busy = false;
+  let answered = false;
   /** @type {any} */ let pumpTimer = null;
   /** @type {any} */ let pingTimer = null;
   /** @type {Latest | null} */ let latest = null;
   /** @type {number[]} */ const latencies = [];
   /** @type {number[]} */ const replyTimes = [];
+  /** @type {number[]} */ const encodeMs = [];
+  /** @type {number[]} */ const procMs = [];
   let raf = 0;
   let disposed = false;
 
@@ -199,7 +203,7 @@ function render({ model, el }) {
     indicator.textContent = on ? "● camera on" : running ? "● playing video" : "○ camera off";
     indicator.classList.toggle("rfl-on", running);
     startBtn.textContent = running ? "■ Stop" : mode === "camera" && !model.get("source") ? "▶ Start camera" : "▶ Play video";
-    recBtn.textContent = model.get("record") ? "⏹ Stop recording (REC)" : "● Record";
+    recBtn.textContent = model.get("record") ? "■ Stop recording (REC)" : "● Record";
     recBtn.setAttribute("aria-pressed", String(!!model.get("record")));
   };
 
@@ -312,10 +316,14 @@ function render({ model, el }) {
       const blob = await new Promise((res) => capture.toBlob(res, "image/jpeg", model.get("jpeg_quality")));
       if (!running || !inFlight || inFlight.id !== id || !blob) { if (inFlight?.id === id) inFlight = null; return; }
       buffers = [await /** @type {Blob} */ (blob).arrayBuffer()];
+      encodeMs.push(performance.now() - now);
+      if (encodeMs.length > 60) encodeMs.shift();
       content = { type: "frame", id, t: now / 1000, w, h: hh };
       sizeCanvases(w, hh);
     }
-    inFlight.timer = setTimeout(() => onTimeout(id), model.get("timeout_ms"));
+    // the first frame also loads the pose model in the kernel: give it longer
+    const limit = answered ? model.get("timeout_ms") : Math.max(15000, model.get("timeout_ms"));
+    inFlight.timer = setTimeout(() => onTimeout(id), limit);
     try {
       model.send(content, undefined, buffers);
     } catch (e) {
@@ -355,12 +363,19 @@ function render({ model, el }) {
   async function onMessage(msg, buffers) {
     if (!msg || typeof msg !== "object") return;
     if (msg.type === "take" || msg.type === "take_frame") return replay.onMessage(msg, buffers);
+    if (msg.type === "command") {
+      const active = model.get("active_view");
+      if (msg.action === "start" && !running && (!active || active === viewId)) start();
+      if (msg.action === "stop" && running) { setTraits({ active_view: "" }); stop(); }
+      return;
+    }
     if (!running) return;
     if (msg.type === "pong" || !inFlight || msg.id !== inFlight.id) {
       resume(); // a late reply or a pong: the kernel answers again
       return;
     }
     clearTimeout(inFlight.timer);
+    answered = true;
     const t0 = inFlight.t0;
     inFlight = null;
     resume();
@@ -373,6 +388,8 @@ function render({ model, el }) {
       stop("ended", "End of the video.");
       return;
     } else if (msg.type === "pose") {
+      procMs.push(msg.proc_ms);
+      if (procMs.length > 60) procMs.shift();
       const lm = msg.found && buffers?.length ? f32(buffers[0]) : null;
       /** @type {ImageBitmap | null} */ let frame = null;
       if (msg.frame_buffer !== undefined && buffers[msg.frame_buffer]) {
@@ -420,14 +437,18 @@ function render({ model, el }) {
     const lines = [];
     if (model.get("show_angles")) {
       for (const [k, v] of Object.entries(r.msg.metrics ?? {})) {
-        if (typeof v === "number") lines.push(`${k.replace(/_/g, " ")}: ${v.toFixed(1)}`);
+        if (typeof v === "number") lines.push(`${k.replace(/_/g, " ")}: ${v.toFixed(1)}°`);
       }
     }
     textBox(octx, lines.slice(0, 8), 8, 8);
     const fbText = r.msg.feedback?.message || r.msg.message;
     if (fbText) textBox(octx, [String(fbText).slice(0, 70)], 8, hh - Math.max(12, w / 45) * 2.2);
-    latencies.push(performance.now() - r.t0);
+    const latency = performance.now() - r.t0;
+    latencies.push(latency);
     if (latencies.length > 120) latencies.shift();
+    // every latency of the session (for benchmarks), capped to bound memory
+    const all = /** @type {any} */ (root).rflLatencies;
+    if (all.length < 200000) all.push(latency);
   }
 
   const statsTimer = setInterval(() => {
@@ -438,6 +459,8 @@ function render({ model, el }) {
     root.dataset.fps = fps.toFixed(1);
     root.dataset.latencyP50 = p50.toFixed(1);
     root.dataset.latencyP95 = p95.toFixed(1);
+    root.dataset.encodeP50 = pct(encodeMs, 50).toFixed(1);
+    root.dataset.kernelP50 = pct(procMs, 50).toFixed(1);
     stats.textContent = running ? `${fps.toFixed(1)} fps · ${p50.toFixed(0)} ms (p95 ${p95.toFixed(0)})` : "";
     if (running && model.get("active_view") === viewId) {
       setTraits({ fps: Math.round(fps * 10) / 10, latency_p50_ms: Math.round(p50 * 10) / 10,

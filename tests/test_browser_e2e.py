@@ -1,0 +1,190 @@
+"""End to end in a real browser: JupyterLab + headless Chromium with a fake camera (a y4m made
+from a real clip), the kernel running real MediaPipe.
+
+Checks that landmarks computed in the kernel reach the page and are drawn, that only one view of
+a widget streams, recording and replay, that a self-test reaches its result card and lands in
+the SQLite log, that a refused camera says so, that a kernel restart recovers, and that the same
+widget works in Voila. Screenshots of failures go to ``test-artifacts/``. About 1.5-2 minutes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import harness as H
+
+from course.data import media
+
+pytestmark = [pytest.mark.browser, pytest.mark.media, pytest.mark.slow]
+
+LIVE_CELLS = [
+    "from widgets import PoseCamera\ncam = PoseCamera(autostart=True, fps_cap=30)\ncam",
+    "cam  # the same widget shown twice: only one view may stream",
+]
+SELFTEST_CELLS = [
+    "from widgets import SelfTest\n"
+    "st = SelfTest('jump_height', countdown=0.5, hold_to_start=0.2, duration=2.0,\n"
+    "              camera=dict(autostart=True))\n"
+    "st",
+]
+STREAMING = ".rfl-cam:not([data-old])"
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="module")
+def clip(work: Path) -> Path:
+    """3 s of the Pose2Sim demo (a real person), 640x480 y4m, looped by Chromium."""
+    return H.make_y4m(media.fetch("pose2sim-single-cam01"), work / "camera.y4m", seconds=3.0)
+
+
+@pytest.fixture(scope="module")
+def lab(work: Path) -> Iterator[H.Server]:
+    root = work / "root"
+    H.write_notebook(root / "live.ipynb", LIVE_CELLS)
+    H.write_notebook(root / "refused.ipynb", LIVE_CELLS[:1])
+    H.write_notebook(root / "selftest.ipynb", SELFTEST_CELLS)
+    server = H.start_lab(root, work / "home")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pw() -> Iterator[Any]:
+    with H.playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def context(pw: Any, work: Path, clip: Path) -> Iterator[Any]:
+    with H.browser(pw, work, camera=clip) as ctx:
+        yield ctx
+
+
+@contextlib.contextmanager
+def artifacts(page: Any, name: str, server: H.Server) -> Iterator[None]:
+    """Screenshot and server log into test-artifacts/ when the block fails."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            H.screenshot(page, name)
+        H.ARTIFACTS.mkdir(exist_ok=True)
+        (H.ARTIFACTS / f"{name}-server.log").write_text(server.log_text())
+        raise
+
+
+def cam_state(page: Any) -> list[dict[str, str]]:
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.rfl-cam')].map(e => ({...e.dataset}))"
+    )
+
+
+def test_live_camera_landmarks_reach_the_overlay(lab: H.Server, context: Any) -> None:
+    page = context.new_page()
+    with artifacts(page, "live-camera", lab):
+        H.open_notebook(page, lab, "live.ipynb")
+        H.run_all(page)
+        H.wait_dataset_at_least(page, ".rfl-cam", "drawn", 20, timeout_ms=60000)
+        states = cam_state(page)
+        assert len(states) == 2
+        streaming = [s for s in states if int(s["drawn"]) > 0]
+        idle = [s for s in states if int(s["drawn"]) == 0]
+        assert len(streaming) == 1 and len(idle) == 1, states
+        assert idle[0]["status"] == "other_view"
+        assert "only one view streams" in page.inner_text(".rfl-cam[data-status=other_view]")
+        # the overlay canvas of the streaming view has skeleton pixels on it
+        index = states.index(streaming[0])
+        pixels = page.evaluate(
+            """(i) => { const c = document.querySelectorAll('.rfl-cam .rfl-overlay')[i];
+                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                 let n = 0; for (let j = 3; j < d.length; j += 4) if (d[j] > 0) n++; return n; }""",
+            index,
+        )
+        assert pixels > 300
+        assert page.is_visible("text=● camera on")
+        # the kernel saw the frames the page counted, and the page published its figures
+        time.sleep(1.5)
+        out = H.kernel_eval(page, "print(cam.frames_processed, cam.status, cam.fps, cam.ready)")
+        processed, status, fps, ready = out.split()
+        assert int(processed) >= int(streaming[0]["frames"])
+        assert status in {"streaming", "partial"} and float(fps) > 1 and ready == "True"
+        assert "TCP_NODELAY set on kernel websocket" in lab.log_text()
+
+        # record a take, then replay it frame by frame in the page
+        H.kernel_eval(page, "cam.record = True")
+        time.sleep(1.5)
+        out = H.kernel_eval(page, "cam.record = False; print(cam.takes[0]['n_frames'])")
+        assert int(out) >= 5
+        page.locator(".rfl-cam .rfl-take-list button", has_text="Replay").first.click()
+        page.wait_for_selector(".rfl-takes[data-replay-frame='0']", timeout=15000)
+        page.locator(".rfl-cam button", has_text="Frame ▶").first.click()
+        page.wait_for_selector(".rfl-takes[data-replay-frame='1']", timeout=15000)
+        H.screenshot(page, "live-camera")
+
+        # kernel restart: the stream comes back after re-running the notebook, no page reload
+        page.evaluate(
+            "() => document.querySelectorAll('.rfl-cam').forEach(e => e.dataset.old = '1')"
+        )
+        H.restart_kernel(page)
+        H.run_all(page)
+        H.wait_dataset_at_least(page, STREAMING, "drawn", 10, timeout_ms=60000)
+        H.screenshot(page, "after-restart")
+    page.close()
+
+
+def test_selftest_reaches_result_card_and_log(lab: H.Server, context: Any) -> None:
+    page = context.new_page()
+    with artifacts(page, "selftest", lab):
+        H.open_notebook(page, lab, "selftest.ipynb")
+        H.run_all(page)
+        page.wait_for_selector(".rfl-st[data-phase=capture]", timeout=60000)
+        page.wait_for_selector(".rfl-st-result:not([hidden])", timeout=60000)
+        card = page.inner_text(".rfl-st-result")
+        assert "Your numbers" in card and "Saved to your progress log" in card
+        saved_id = page.get_attribute(".rfl-st", "data-saved")
+        H.screenshot(page, "selftest-result")
+    page.close()
+    db = lab.home / "learner-data" / "progress.sqlite3"
+    rows = sqlite3.connect(db).execute("SELECT id, test, timestamp FROM results").fetchall()
+    assert [r[1] for r in rows] == ["jump_height"]
+    assert str(rows[0][0]) == saved_id
+    assert rows[0][2].startswith(time.strftime("%Y-"))
+
+
+def test_refused_camera_says_so(lab: H.Server, pw: Any, work: Path, clip: Path) -> None:
+    with H.browser(pw, work, camera=clip, allow_camera=False) as ctx:
+        page = ctx.new_page()
+        with artifacts(page, "camera-refused", lab):
+            H.open_notebook(page, lab, "refused.ipynb")
+            H.run_all(page)
+            page.wait_for_selector(".rfl-cam[data-status=error]", timeout=60000)
+            assert "permission was refused" in page.inner_text(".rfl-cam .rfl-banner")
+            assert page.get_attribute(".rfl-cam", "data-error") == "NotAllowedError"
+            time.sleep(0.5)
+            out = H.kernel_eval(page, "print(cam.status); print(cam.error)")
+            assert out.startswith("error") and "permission was refused" in out
+            H.screenshot(page, "camera-refused")
+
+
+def test_voila_coach_mode(work: Path, context: Any) -> None:
+    nb = H.write_notebook(work / "voila" / "coach.ipynb", LIVE_CELLS[:1])
+    server = H.start_voila(nb, work / "voila-home")
+    page = context.new_page()
+    try:
+        with artifacts(page, "voila", server):
+            page.goto(f"{server.url}/", timeout=60000)
+            H.wait_dataset_at_least(page, ".rfl-cam", "drawn", 10, timeout_ms=90000)
+            H.screenshot(page, "voila")
+    finally:
+        page.close()
+        server.stop()

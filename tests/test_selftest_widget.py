@@ -1,0 +1,92 @@
+"""SelfTest: panel contents per protocol, live wiring on real frames, result saved to the log.
+
+Runs real MediaPipe (lite) on the Pose2Sim demo clip. About 10 s.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+
+import pytest
+
+import course.selftests as selftests
+from course.progress import ProgressLog
+from widgets import SelfTest
+from widgets.selftest import SETUP_STEPS, diagram_svg
+
+CLIP = "sample:pose2sim-single-cam01"
+
+
+@pytest.mark.parametrize("name", sorted(selftests.PROTOCOLS))
+def test_panel_describes_every_protocol(name: str) -> None:
+    st = SelfTest(name, save=False)
+    cls = selftests.PROTOCOLS[name]
+    assert st.panel.title == cls.title and st.panel.view == cls.view
+    assert st.camera.test == name
+    assert st.panel.steps[: len(SETUP_STEPS.get(cls.view, SETUP_STEPS["any"]))] == list(
+        SETUP_STEPS.get(cls.view, SETUP_STEPS["any"])
+    )
+    svg = ET.fromstring(st.panel.diagram)
+    assert svg.tag.endswith("svg") and svg.attrib["role"] == "img"
+    assert svg.find("{http://www.w3.org/2000/svg}title").text  # screen readers get a name
+    assert st.panel.phase == "intro" and st.panel.result is None
+    st.camera.close()
+
+
+def test_unknown_test_lists_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="pelvic_tilt"):
+        SelfTest("toe_touch")
+
+
+@pytest.mark.parametrize("view", ["side", "front", "lying", "any"])
+def test_diagrams_differ_by_view(view: str) -> None:
+    others = {diagram_svg(v) for v in ("side", "front", "lying", "any") if v != view}
+    assert diagram_svg(view) not in others
+
+
+@pytest.mark.media
+def test_finished_test_is_saved_with_timestamp(tmp_path) -> None:
+    db = tmp_path / "log.sqlite3"
+    st = SelfTest("jump_height", log_path=db, countdown=0.0, hold_to_start=0.0, duration=0.5)
+    before = datetime.now(timezone.utc)
+    run = st.run_source(source=CLIP)
+    st.camera.close()
+    assert run.result is not None and run.result["test"] == "jump_height"
+    assert st.panel.phase == "done" and st.panel.progress == 1.0
+    assert st.panel.result == st.camera.result
+    assert st.panel.result["metrics"], "the result card has numbers to show"
+    saved = st.panel.saved
+    assert saved["path"] == str(db) and saved["id"] == st.saved_id
+    rows = sqlite3.connect(db).execute("SELECT id, test, timestamp FROM results").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [(saved["id"], "jump_height")]
+    stamp = datetime.fromisoformat(rows[0][2])
+    assert before <= stamp <= datetime.now(timezone.utc)
+    assert len(ProgressLog(db).history()) == 1
+
+
+@pytest.mark.media
+def test_nothing_saved_without_save(tmp_path) -> None:
+    db = tmp_path / "log.sqlite3"
+    st = SelfTest(
+        "jump_height", save=False, log_path=db, countdown=0.0, hold_to_start=0.0, duration=0.5
+    )
+    st.run_source(source=CLIP)
+    st.camera.close()
+    assert st.panel.result is not None and st.panel.saved == {}
+    assert not db.exists()
+
+
+@pytest.mark.media
+def test_setup_check_reaches_the_panel_and_start_again_resets(tmp_path) -> None:
+    # front view of the person: the side-view test must say "turn sideways"
+    st = SelfTest("pelvic_tilt", log_path=tmp_path / "log.sqlite3")
+    st.run_source(source=CLIP, max_frames=15)
+    assert st.panel.phase == "setup"
+    assert st.panel.checks.get("view") is False and st.panel.checks.get("person") is True
+    assert "side" in st.panel.message.lower()
+    st._on_action(st.panel, {"type": "action", "action": "start"}, [])
+    assert st.panel.phase == "setup" and st.panel.result is None
+    assert st.camera.protocol is None, "a new protocol object is made on the next frame"
+    st.camera.close()
