@@ -605,3 +605,39 @@ class SideView(Protocol):
         self.facing = ck.facing(pose)
         if self.requested_side == "auto":
             self.side = ck.near_side(pose)
+
+
+#: Low-pass cutoff (Hz) applied before a hold's standard deviation: landmark jitter from frame to
+#: frame is faster than this, a wobble or drift of the body slower.
+STEADINESS_CUTOFF_HZ = 2.0
+
+
+def steadiness_sd(t: NDArray[np.float64], x: NDArray[np.float64]) -> tuple[float, str]:
+    """SD of a held signal after a 2 Hz zero-phase low-pass, and a note on how it was computed.
+
+    Frame-to-frame landmark jitter (several degrees in MediaPipe angles) would otherwise dominate
+    the SD of a still hold. Short gaps (≤ 0.2 s) are bridged first; with too few samples to filter
+    the raw SD is returned and the note says so.
+
+    Examples
+    --------
+    >>> t = np.arange(300) / 30.0
+    >>> slow = 2.0 * np.sin(2 * np.pi * 0.3 * t)  # a wobble: kept
+    >>> round(steadiness_sd(t, slow)[0], 1)
+    1.4
+    """
+    from course.analysis.filters import fill_gaps, filtfilt, padlen
+
+    ok = np.isfinite(x)
+    if ok.sum() < 2:
+        return math.nan, "too few frames"
+    fs = 1.0 / float(np.median(np.diff(t)))
+    if fs <= 2.5 * STEADINESS_CUTOFF_HZ:
+        return nansd(x), f"raw SD (frame rate {fs:.0f} fps too low to filter)"
+    y = fill_gaps(x, max_gap=max(1, round(0.2 * fs)))
+    first, last = np.flatnonzero(np.isfinite(y))[[0, -1]]
+    y = y[first : last + 1]
+    if y.size <= padlen(2) or not np.all(np.isfinite(y)):
+        return nansd(x), "raw SD (hold too short or gaps too long to filter)"
+    smooth = filtfilt(y, cutoff=STEADINESS_CUTOFF_HZ, fs=fs, order=2)
+    return float(np.std(smooth, ddof=1)), f"SD after a {STEADINESS_CUTOFF_HZ:g} Hz low-pass"

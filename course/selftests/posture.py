@@ -24,9 +24,9 @@ from course.selftests.base import (
     Trace,
     nanmed,
     nanpct,
-    nansd,
     score_thresholds,
     segment_at,
+    steadiness_sd,
 )
 
 NO_PELVIS = (
@@ -133,13 +133,15 @@ class PelvicTilt(SideView):
         hold_t = self.trace.t[seg == 3]
         hold = flex[seg == 3]
         if hold_t.size:  # let the first second of the hold settle
-            hold = hold[hold_t >= hold_t[0] + min(1.0, 0.25 * self.segments[3][1])]
+            settled = hold_t >= hold_t[0] + min(1.0, 0.25 * self.segments[3][1])
+            hold, hold_t = hold[settled], hold_t[settled]
+        sd, how = steadiness_sd(hold_t, hold) if hold_t.size else (math.nan, "no hold")
         metrics = {
             "neutral_hip_flexion": Metric(base, "deg", "trunk–thigh angle standing relaxed"),
             "anterior_range": Metric(anterior, "deg", "tilt proxy forward of neutral (95th pct)"),
             "posterior_range": Metric(posterior, "deg", "tilt proxy back of neutral (95th pct)"),
             "tilt_range": Metric(anterior + posterior, "deg", "total tilt proxy range explored"),
-            "neutral_sd": Metric(nansd(hold), "deg", "SD of the tilt proxy while holding"),
+            "neutral_sd": Metric(sd, "deg", f"tilt proxy wobble while holding ({how})"),
             "neutral_offset": Metric(
                 abs(nanmed(hold) - base), "deg", "hold minus relaxed neutral, absolute"
             ),
