@@ -409,3 +409,15 @@ def test_running_gait_cadence_of_a_model_gait() -> None:
     assert v["trunk_lean"] == pytest.approx(8.0, abs=0.01)
     assert v["frame_rate"] == pytest.approx(fps)
     assert "Heiderscheit" in " ".join(res.warnings)
+
+
+def test_single_leg_balance_ends_when_the_stance_foot_hops() -> None:
+    s, t, joints = balance_series(left_lift=(2.0, 12.0), sway=0.0, seconds=15.0)
+    lm = s.landmarks.copy()
+    w, _ = s.image_size
+    hop = t >= 6.0  # the whole body (stance foot included) jumps 0.15 m sideways at 6 s
+    lm[hop, :, 0] += 0.15 * (0.75 * s.image_size[1] / H) / w
+    res = SingleLegBalance().run(sp.series(s.t, lm, s.world, image_size=s.image_size))
+    lifted_at = t[int(np.argmax((joints[:, 27, 1] - joints[:, 28, 1]) / (MODEL_HEIGHT * H) > 0.04))]
+    assert res.value("time") == pytest.approx(6.0 - lifted_at, abs=1.01 / FPS)
+    assert "stance foot moved" in res.metrics["time"].description

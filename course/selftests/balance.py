@@ -129,6 +129,11 @@ class SingleLegBalance(Protocol):
         Ceiling of a trial in seconds (45 s as in the norm study).
     lift
         Ankle rise that counts as lifted, as a fraction of body height.
+    min_lift
+        Seconds a foot must stay lifted before a trial counts.
+    stance_shift
+        The trial ends if the stance ankle moves more than this fraction of body height (a hop
+        or a shuffle), as in the norm study's stopping rules.
     timeout
         Capture gives up after this many seconds without finishing the trials.
 
@@ -161,6 +166,7 @@ class SingleLegBalance(Protocol):
         max_time: float = 45.0,
         lift: float = 0.04,
         min_lift: float = 0.2,
+        stance_shift: float = 0.05,
         timeout: float = 180.0,
         countdown: float | None = None,
         hold_to_start: float | None = None,
@@ -177,6 +183,7 @@ class SingleLegBalance(Protocol):
         self.max_time = float(max_time)
         self.lift = float(lift)
         self.min_lift = float(min_lift)
+        self.stance_shift = float(stance_shift)
         self.timeout = float(timeout)
         super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
 
@@ -213,6 +220,8 @@ class SingleLegBalance(Protocol):
         self.stance = ""
         self.lift_since: float | None = None
         self.down_since: float | None = None
+        self.moved_since: float | None = None
+        self.anchor = np.zeros(2)
 
     def _begin(self, pose: Pose, t: float) -> None:
         self.height_px = ck.body_height_px(pose)
@@ -243,6 +252,8 @@ class SingleLegBalance(Protocol):
                     self.current = Trace()
                     self.trial_start = self.lift_since
                     self.down_since = None
+                    self.moved_since = None
+                    self.anchor = px[ck.side_index(self.stance, "ankle")].copy()
                 return "Hold it!", live, False, prog
             self.lift_since = None
             if elapsed > self.timeout:
@@ -270,11 +281,22 @@ class SingleLegBalance(Protocol):
                 ended = "your lifted foot touched down"
         else:
             self.down_since = None
+        shift = float(np.hypot(*(px[ck.side_index(self.stance, "ankle")] - self.anchor)))
+        if shift > self.stance_shift * self.height_px:
+            self.moved_since = t if self.moved_since is None else self.moved_since
+            if t - self.moved_since >= 0.1 and not ended:
+                ended = "your stance foot moved"
+        else:
+            self.moved_since = None
         if held >= self.max_time:
             ended = f"you reached the {self.max_time:.0f} s ceiling"
         if not ended:
             return f"Hold it! {held:.1f} s", live, False, prog
-        end_t = self.down_since if ended.startswith("your lifted") and self.down_since else t
+        end_t = t
+        if ended.startswith("your lifted") and self.down_since is not None:
+            end_t = self.down_since
+        elif ended.startswith("your stance") and self.moved_since is not None:
+            end_t = self.moved_since
         self._close_trial(min(end_t - self.trial_start, self.max_time), ended)
         if len(self.done_trials) >= self.n_trials:
             return "Done.", live, True, 1.0
