@@ -5,7 +5,8 @@ The lifted foot is the ankle that rises above its standing height by more than
 other foot leaves the floor, or ``max_time`` is reached, 45 s as in Springer et al. 2007).
 Sway is the path of the hip midpoint in the image, normalised by body height (reported in
 % of height), or in metres when the learner's ``height_m`` is given (image scale × height; valid
-for a front view at a fixed distance).
+for a front view at a fixed distance). MediaPipe's world landmarks cannot give it: their origin is
+the hip midpoint itself, so the hips never move in them.
 """
 
 from __future__ import annotations
