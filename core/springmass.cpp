@@ -11,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "arrays.hpp"
@@ -410,6 +411,10 @@ void run(const Model& p, double y0, double vx, const double* angles, int n_steps
 nb::tuple simulate(double m, double k, double L0, double g, double y0, double vx, CVec angles,
                    double fs, double rtol, double atol) {
     const int n = static_cast<int>(angles.shape(0));
+    // The Python wrapper gives the friendly errors; these only keep the raw binding safe.
+    if (n < 1) throw std::invalid_argument("angles must hold at least one touchdown angle");
+    if (!(fs > 0.0 && m > 0.0 && k > 0.0 && L0 > 0.0 && g > 0.0 && rtol > 0.0 && atol > 0.0))
+        throw std::invalid_argument("fs, mass, k, leg_length, g, rtol and atol must be > 0");
     RunOut out;
     {
         nb::gil_scoped_release release;
@@ -447,6 +452,8 @@ double symmetry_residual(const Model& p, double th, double vx, double vy_down, d
 nb::tuple symmetric_stance(double m, double k, double L0, double g, double vx, double vy_down,
                            double th_lo, double th_hi, int n_scan, double rtol, double atol) {
     std::array<double, 6> best{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
+    if (!(m > 0.0 && k > 0.0 && L0 > 0.0 && g > 0.0 && rtol > 0.0 && atol > 0.0 && n_scan > 0))
+        throw std::invalid_argument("mass, k, leg_length, g, rtol, atol and n_scan must be > 0");
     {
         nb::gil_scoped_release release;
         const Model p{m, k, L0, g};

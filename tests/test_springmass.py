@@ -329,6 +329,7 @@ def test_periodic_stiffness_agrees_roughly_with_morin() -> None:
         ({"n_steps": 0}, ValueError, "n_steps must be between"),
         ({"n_steps": 2.5}, TypeError, "whole number"),
         ({"vertical_speed": -0.1}, ValueError, "vertical_speed must be a non-negative"),
+        ({"fs": 5e6}, ValueError, "Lower fs"),
     ],
 )
 def test_simulate_run_rejects_bad_inputs(kwargs: dict, exc: type, match: str) -> None:

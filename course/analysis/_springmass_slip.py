@@ -217,8 +217,11 @@ def simulate_run(
     rate = positive(fs, "fs", "Hz")
     g = positive(gravity, "gravity", "m/s²")
     n = _count(n_steps, "n_steps", upper=10_000)
-    if rate > 1e6:
-        raise ValueError(f"fs must be at most 1 MHz; got {rate} Hz.")
+    if rate > 1e6 or n * rate > 2e7:
+        raise ValueError(
+            f"fs * n_steps must stay below 2e7 (a step lasts ~0.3 s, so that is millions of "
+            f"samples); got fs={rate} Hz with n_steps={n}. Lower fs (1000 Hz is plenty for plots)."
+        )
     r_tol = positive(rtol, "rtol", "(relative)")
     a_tol = positive(atol, "atol", "m or m/s")
     if not 1e-14 <= r_tol <= 1e-2:
