@@ -38,6 +38,7 @@ __all__ = [
     "jumps",
     "pelvic_tilt",
     "profile",
+    "running",
     "single_leg_balance",
     "stick_figure",
     "to_series",
@@ -315,10 +316,34 @@ def glute_bridge(*, hold: float = 12.0, sag: float = 5.0) -> PoseSeries:
 
     At the top the hip stays ``sag`` deg short of a straight shoulder–hip–knee line.
     """
-    t = _t(hold + 7.0)
+    t = _t(hold + 10.0)
     th = profile(t, {0: 50, 2: 50, 3: sag, 3 + hold: sag, 4 + hold: 50})
     joints = stick_figure(
         t.size, lie=-90, thigh_left=th, thigh_right=th, knee_left=90, knee_right=90
     )
     label = f"glute bridge held {hold:g} s, {sag:g}° short of straight"
     return to_series(joints, t, label=label, center_x=0.85, ground=0.5, fill=0.9)
+
+
+def running(*, cadence: float = 168.0, trunk: float = 8.0, seconds: float = 16.0) -> PoseSeries:
+    """Side view at 60 fps: a model gait at ``cadence`` steps/min with a ``trunk`` deg lean.
+
+    The thighs swing ±25° in antiphase, each knee flexes most while its leg swings through, and the
+    body rides so that the lower foot stays on the floor. A kinematic sketch of running on a
+    treadmill (the figure stays in place), not a simulation: there is no flight phase.
+    """
+    t = np.arange(0.0, seconds, 1.0 / 60.0)
+    phase = np.pi * cadence / 60.0 * t  # one leg cycle = two steps
+    thigh = 25.0 * np.sin(phase)
+    knee_l = 30.0 + 30.0 * np.maximum(0.0, np.cos(phase))
+    knee_r = 30.0 + 30.0 * np.maximum(0.0, -np.cos(phase))
+    angles = {
+        "thigh_left": thigh, "thigh_right": -thigh, "knee_left": knee_l, "knee_right": knee_r,
+        "trunk": trunk,
+    }  # fmt: skip
+    joints = stick_figure(t.size, **angles)
+    feet = [L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+    lowest = joints[:, feet, 1].min(axis=1)
+    joints = stick_figure(t.size, root_y=STAND_HIP * 1.75 - lowest, **angles)
+    label = f"model running gait, {cadence:g} steps/min, trunk {trunk:g}° forward (treadmill view)"
+    return to_series(joints, t, label=label, facing="right")

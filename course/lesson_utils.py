@@ -27,6 +27,7 @@ from course.selftests.base import Result
 
 __all__ = [
     "atan",
+    "compare",
     "degrees",
     "demo_log",
     "describe",
@@ -34,6 +35,7 @@ __all__ = [
     "pi",
     "progress_figure",
     "sqrt",
+    "takes_figure",
     "temporary_folder",
 ]
 
@@ -185,4 +187,81 @@ def progress_figure(entries: Sequence[Entry], metrics: Sequence[str], *, title: 
         fig.update_yaxes(title_text=f"{name} ({unit})" if unit else name, row=row, col=1)
     fig.update_xaxes(title_text="date", row=len(metrics), col=1)
     fig.update_layout(title=title, height=260 * len(metrics) + 80, template="plotly_white")
+    return fig
+
+
+def compare(
+    first: Result, second: Result, *, metrics: Sequence[str], labels: tuple[str, str] = ("A", "B")
+) -> str:
+    """Two results of the same test side by side: each metric, both values and the change.
+
+    Parameters
+    ----------
+    first, second
+        Results of the same protocol (e.g. before and after a cue).
+    metrics
+        Metric names to compare.
+    labels
+        Column headings for the two takes.
+
+    Returns
+    -------
+    str
+        A plain-text table ready to ``print``.
+
+    Examples
+    --------
+    >>> from course.selftests import PelvicTilt
+    >>> a = PelvicTilt().run(lesson_demos.pelvic_tilt(anterior=10))
+    >>> b = PelvicTilt().run(lesson_demos.pelvic_tilt(anterior=13))
+    >>> print(compare(a, b, metrics=["anterior_range"], labels=("before", "after")))
+    metric          before   after  change
+    anterior_range    10.0    13.0    +3.0 deg
+    """
+    if first.test != second.test:
+        raise ValueError(
+            f"compare needs two results of the same test; got {first.test!r} and "
+            f"{second.test!r}. Compare like with like."
+        )
+    width = max(len("metric"), *(len(m) for m in metrics))
+    lines = [f"{'metric':<{width}}  {labels[0]:>6}  {labels[1]:>6}  change"]
+    for name in metrics:
+        a, b = first.metrics[name], second.metrics[name]
+        lines.append(
+            f"{name:<{width}}  {a.value + 0.0:6.1f}  {b.value + 0.0:6.1f}  "
+            f"{b.value - a.value:+6.1f} {a.unit}"
+        )
+    return "\n".join(lines)
+
+
+def takes_figure(
+    takes: dict[str, tuple[Sequence[float], Sequence[float]]], *, ylabel: str, title: str
+) -> go.Figure:
+    """Overlay one quantity from several takes (or camera views) against time.
+
+    Parameters
+    ----------
+    takes
+        Label → ``(t, y)``: times in s and values (NaN where not measured).
+    ylabel
+        Axis title with its unit, e.g. ``"left knee angle (deg)"``.
+    title
+        Figure title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line per take, dashed differently so they stay apart without colour.
+    """
+    dashes = ["solid", "dash", "dot", "dashdot", "longdash"]
+    fig = go.Figure()
+    for k, (label, (t, y)) in enumerate(takes.items()):
+        fig.add_trace(
+            go.Scatter(x=list(t), y=list(y), mode="lines", name=label,
+                       line={"dash": dashes[k % len(dashes)], "width": 2.5})
+        )  # fmt: skip
+    fig.update_layout(
+        title=title, template="plotly_white", height=420, xaxis_title="time (s)",
+        yaxis_title=ylabel, legend={"orientation": "h", "y": -0.2},
+    )  # fmt: skip
     return fig
