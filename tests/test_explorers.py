@@ -147,7 +147,10 @@ def test_overlay_a_force_plate_file(tmp_path: Path) -> None:
 def test_widget_has_controls_figure_and_text_readouts(force_ex: ForceTimeExplorer) -> None:
     import ipywidgets as ipw
 
+    force_ex.set(contact_time=0.2)
     w = force_ex.widget
+    # the synced widget state (what a new browser view draws) holds the current data
+    np.testing.assert_allclose(force_ex.figure._widget_data[0]["y"], force_ex.figure.data[0].y)
     assert isinstance(w, ipw.VBox)
     assert force_ex.figure in w.children
     html = force_ex._readout_html.value

@@ -167,3 +167,54 @@ def test_explorer_renders_data_in_chromium(name: str, shots: Path, browser_conte
     plot = img[80:600, 80:1100]
     assert plot.std() > 10, "plot area is blank"
     assert (plot < 128).mean() > 0.005, "too few dark (drawn) pixels in the plot area"
+
+
+VOILA_CELLS = [
+    "from widgets import (ForceTimeExplorer, HorizontalForceExplorer, JumpAnalyzer, LeanExplorer,"
+    " PowerExplorer)\n"
+    "ex = ForceTimeExplorer()\nex",
+    "HorizontalForceExplorer()",
+    "LeanExplorer()",
+    "PowerExplorer()",
+    "JumpAnalyzer('sample:cmj')",
+]
+
+
+@pytest.mark.slow
+def test_live_widgets_in_voila_show_data_and_follow_a_slider(tmp_path: Path) -> None:
+    """The real widgets, in Voila: every figure shows its data, and a slider drag redraws.
+
+    Guards against plotly's FigureWidget showing its construction-time (empty) state when it is
+    displayed inside a container. About 40 s.
+    """
+    from browser import harness as H
+
+    nb = H.write_notebook(tmp_path / "explorers.ipynb", VOILA_CELLS)
+    server = H.start_voila(nb, tmp_path / "home", timeout=120)
+    try:
+        with H.playwright() as pw, H.browser(pw, tmp_path) as ctx:
+            page = ctx.new_page()
+            page.goto(server.url, timeout=180_000)
+            page.wait_for_function(
+                "() => document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=180_000
+            )
+            page.wait_for_timeout(1500)
+            counts = page.evaluate(
+                """() => [...document.querySelectorAll('.js-plotly-plot')].map(p =>
+                  [...p.querySelectorAll('.scatterlayer path.js-line')]
+                    .filter(l => (l.getAttribute('d') || '').length > 50).length)"""
+            )
+            assert len(counts) == 5 and all(c >= 2 for c in counts), counts
+            peak = "() => document.querySelector('.js-plotly-plot .annotation-text').textContent"
+            before = page.evaluate(peak)
+            handle = page.query_selector_all(".widget-slider .noUi-handle")[3]  # contact time
+            handle.focus()
+            for _ in range(8):
+                page.keyboard.press("ArrowLeft")
+            page.wait_for_function(f"() => ({peak})() !== {before!r}", timeout=20_000)
+            after = page.evaluate(peak)
+            page.screenshot(path=str(tmp_path / "voila.png"), full_page=True)
+    finally:
+        server.stop()
+    # a shorter contact at the same cadence raises the peak shown in the browser
+    assert float(after.split()[1]) > float(before.split()[1])

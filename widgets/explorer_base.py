@@ -165,14 +165,21 @@ class Explorer:
     def widget(self) -> ipw.VBox:
         """The interactive view: sliders, figure and readout table (built on first use)."""
         if self._widget is None:
-            header = ipw.HTML(
-                f"<b>{escape(self.TITLE)}</b>" + (f"<br>{self.NOTE}" if self.NOTE else "")
-            )
-            sliders = list(self._sliders.values())
-            half = (len(sliders) + 1) // 2
-            controls = ipw.HBox([ipw.VBox(sliders[:half]), ipw.VBox(sliders[half:])])
-            self._widget = ipw.VBox([header, controls, self.figure, self._readout_html])
+            self._widget = self._build_widget()
+        # plotly copies the figure's current data into the synced widget state only in
+        # FigureWidget._repr_mimebundle_, which is not called for a figure inside a VBox: without
+        # this, a view created now would show the figure as it was at construction (empty).
+        self.figure._repr_mimebundle_()
         return self._widget
+
+    def _build_widget(self) -> ipw.VBox:
+        header = ipw.HTML(
+            f"<b>{escape(self.TITLE)}</b>" + (f"<br>{self.NOTE}" if self.NOTE else "")
+        )
+        sliders = list(self._sliders.values())
+        half = (len(sliders) + 1) // 2
+        controls = ipw.HBox([ipw.VBox(sliders[:half]), ipw.VBox(sliders[half:])])
+        return ipw.VBox([header, controls, self.figure, self._readout_html])
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

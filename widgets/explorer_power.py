@@ -115,14 +115,10 @@ class PowerExplorer(Explorer):
         }
         self._update()
 
-    @property
-    def widget(self) -> ipw.VBox:
-        """Jump type toggle, sliders, the comparison button, figure and readouts."""
-        if self._widget is None:
-            base = super().widget
-            self._widget = ipw.VBox([self._kind_toggle, *base.children[:2], self._keep,
-                                     *base.children[2:]])  # fmt: skip
-        return self._widget
+    def _build_widget(self) -> ipw.VBox:
+        base = super()._build_widget()
+        header, controls, *rest = base.children
+        return ipw.VBox([self._kind_toggle, header, controls, self._keep, *rest])
 
     # ------------------------------------------------------------------ internals
     @staticmethod
