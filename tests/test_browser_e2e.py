@@ -120,6 +120,19 @@ def test_live_camera_landmarks_reach_the_overlay(lab: H.Server, context: Any) ->
         assert status in {"streaming", "partial"} and float(fps) > 1 and ready == "True"
         assert "TCP_NODELAY set on kernel websocket" in lab.log_text()
 
+        # a busy kernel (one frame takes 4 s): frames time out, the page says so, then the
+        # stream resumes by itself
+        H.kernel_eval(
+            page,
+            "import time\n_stall = [4.0]\n"
+            "cam.on_frame(lambda r: time.sleep(_stall.pop()) if _stall else None)",
+        )
+        page.wait_for_selector(".rfl-cam[data-status=kernel_busy]", timeout=15000)
+        assert "Kernel busy" in page.inner_text(".rfl-cam[data-status=kernel_busy] .rfl-banner")
+        drawn = max(int(s["drawn"]) for s in cam_state(page))
+        H.wait_dataset_at_least(page, ".rfl-cam", "drawn", drawn + 10, timeout_ms=30000)
+        assert "kernel_busy" not in [s["status"] for s in cam_state(page)]
+
         # record a take, then replay it frame by frame in the page
         H.kernel_eval(page, "cam.record = True")
         time.sleep(1.5)

@@ -315,3 +315,60 @@ def test_bad_source_messages() -> None:
     with pytest.raises(ValueError, match="unknown sample"):
         resolve_source("sample:nothing-like-this")
     cam.close()
+
+
+def test_server_extension_sets_nodelay_on_kernel_websockets(tmp_path) -> None:
+    """A plain jupyter server with only the ``course.server`` extension enabled (the JupyterHub
+    route): the extension installs the connection class and a real kernel websocket gets
+    TCP_NODELAY (the server logs it)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import websocket
+    from browser.harness import _wait_http, free_port, server_env
+
+    port = free_port()
+    log = tmp_path / "server.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter_server",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        "--ServerApp.disable_check_xsrf=True",
+        "--ServerApp.allow_root=True",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.jpserver_extensions={'course.server': True}",
+        f"--ServerApp.root_dir={tmp_path}",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=server_env(tmp_path / "home"), stdout=out, stderr=out)
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/api/status", proc, log, 60)
+        assert "TCP_NODELAY enabled on kernel websockets" in log.read_text()
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/kernels", method="POST")
+        with urllib.request.urlopen(req, data=b"{}", timeout=30) as resp:
+            kernel_id = __import__("json").loads(resp.read())["id"]
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels", timeout=30
+        )
+        deadline = time.monotonic() + 30
+        while "TCP_NODELAY set" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        ws.close()
+        assert f"TCP_NODELAY set on kernel websocket {kernel_id}" in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_lab_dry_run_prints_the_command(capsys) -> None:
+    from course.lab import main
+
+    assert main(["--dry-run", "--port", "8765", "--no-browser"]) == 0
+    out = capsys.readouterr().out
+    assert "-m jupyterlab" in out and "--ServerApp.port=8765" in out
+    assert NODELAY_CLASS in out and "--ServerApp.open_browser=False" in out
