@@ -83,9 +83,12 @@ class PowerExplorer(Explorer):
             options=[("Countermovement jump", "cmj"), ("Drop jump", "dj")],
             value=self._kind,
             description="Jump",
+            style={"button_width": "16em"},
         )
         self._kind_toggle.observe(lambda ch: setattr(self, "kind", ch["new"]), names="value")
-        self._keep = ipw.Button(description="Keep as comparison", icon="thumb-tack")
+        self._keep = ipw.Button(
+            description="Keep as comparison", icon="thumb-tack", layout=ipw.Layout(width="16em")
+        )
         self._keep.on_click(lambda _: self.keep_comparison())
         self._show_relevant_sliders()
 
