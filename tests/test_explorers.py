@@ -408,3 +408,16 @@ def test_vertical_oscillation_matches_integrated_motion(cadence: float, tc: floa
     y = sol.sol(np.linspace(0, tc, 2001))[0]
     assert -y.min() == pytest.approx(ex.readouts["vertical_oscillation_m"], rel=1e-5)
     assert sol.y[1, -1] == pytest.approx(G_SM * tf / 2, rel=1e-6)  # leaves as it landed
+
+
+def test_overlay_on_horizontal_power_and_analyzer() -> None:
+    t = np.arange(500) / 1000.0
+    f = 700 + 900 * np.sin(np.pi * t / 0.5)
+    hz = HorizontalForceExplorer(mass=80.0)
+    hz.overlay(t + 2.0, f, label="treadmill")
+    ov = _trace(hz, "Recorded trace")
+    np.testing.assert_allclose(ov.y, f / (80.0 * G_SM))
+    assert ov.x[0] == 0.0 and "treadmill" in ov.hovertemplate
+    pw = PowerExplorer()
+    pw.overlay(t, f, label="plate")
+    np.testing.assert_allclose(_trace(pw, "Recorded trace").y, f)  # jump plots are in N

@@ -245,5 +245,6 @@ class Explorer:
         raise NotImplementedError
 
     def _overlay_values(self, force: np.ndarray, **kw: Any) -> tuple[np.ndarray, str]:
-        mass = float(kw.get("body_mass", self._values.get("mass", 70.0)))
+        default = self._values.get("mass", getattr(self, "mass", 70.0))
+        mass = float(kw.get("body_mass", default))
         return force / (mass * G), "BW"
