@@ -86,7 +86,13 @@ def test_setup_check_reaches_the_panel_and_start_again_resets(tmp_path) -> None:
     assert st.panel.phase == "setup"
     assert st.panel.checks.get("view") is False and st.panel.checks.get("person") is True
     assert "side" in st.panel.message.lower()
+    old = st.camera.protocol
     st._on_action(st.panel, {"type": "action", "action": "start"}, [])
     assert st.panel.phase == "setup" and st.panel.result is None
-    assert st.camera.protocol is None, "a new protocol object is made on the next frame"
+    assert st.camera.protocol is not old and st.camera.protocol.phase == "setup"
     st.camera.close()
+
+
+def test_bad_protocol_option_fails_at_construction() -> None:
+    with pytest.raises((TypeError, ValueError)):
+        SelfTest("pelvic_tilt", save=False, countdown=-1.0)

@@ -148,6 +148,8 @@ class LivePipeline:
         self._offset = 0.0
         self._finished = False
         self.frames = 0
+        if test:  # fail now, not on the first frame, if the name or an option is wrong
+            self._protocol = make_protocol(test, **self.options)
 
     # lifecycle -------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -166,7 +168,7 @@ class LivePipeline:
         if test is not None:
             self.test = test
         self._analyzer = None
-        self._protocol = None
+        self._protocol = make_protocol(self.test, **self.options) if self.test else None
         self._finished = False
         self._result_obj = None
 

@@ -276,9 +276,12 @@ class PoseCamera(anywidget.AnyWidget):
 
     def close(self) -> None:
         """Close the widget and release the pose model and any open video."""
-        self._pipeline.close()
-        if self._source is not None:
-            self._source.close()
+        pipeline = self.__dict__.get("_pipeline")  # absent if __init__ failed early
+        if pipeline is not None:
+            pipeline.close()
+        source = self.__dict__.get("_source")
+        if source is not None:
+            source.close()
             self._source = None
         super().close()
 
