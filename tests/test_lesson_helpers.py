@@ -157,3 +157,12 @@ def test_temporary_folder_is_new_and_empty() -> None:
     a, b = lesson_utils.temporary_folder(), lesson_utils.temporary_folder()
     assert a != b and a.is_dir() and not any(a.iterdir())
     assert math.isclose(lesson_utils.g, 9.81)
+
+
+@pytest.mark.parametrize("cadence", [150.0, 168.0, 185.0])
+def test_running_demo_cadence_reads_back(cadence: float) -> None:
+    from course.selftests import RunningGait
+
+    res = RunningGait().run(lesson_demos.running(cadence=cadence, trunk=8))
+    assert res.value("cadence") == pytest.approx(cadence, rel=0.02)
+    assert res.value("trunk_lean") == pytest.approx(8.0, abs=0.05)

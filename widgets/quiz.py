@@ -39,9 +39,12 @@ __all__ = ["Choice", "Feedback", "Question", "Quiz"]
 _CSS = """
 <style>
 .rfl-quiz { border-left: 4px solid #3b6ea5; padding: 4px 12px; margin: 8px 0; }
-.rfl-quiz-prompt { font-weight: 600; margin: 10px 0 2px 0; }
-.rfl-quiz-ok { color: #1b6e2a; background: #eaf6ec; padding: 6px 10px; border-radius: 4px; }
-.rfl-quiz-no { color: #8a1c1c; background: #fbecec; padding: 6px 10px; border-radius: 4px; }
+.rfl-quiz-prompt { font-weight: 600; margin: 10px 0 2px 0; line-height: 1.4; }
+.rfl-quiz-ok, .rfl-quiz-no { padding: 6px 10px; border-radius: 4px; line-height: 1.4; }
+.rfl-quiz-ok { color: #1b6e2a; background: #eaf6ec; }
+.rfl-quiz-no { color: #8a1c1c; background: #fbecec; }
+.rfl-quiz-ok::before { content: "✓ "; font-weight: 700; }
+.rfl-quiz-no::before { content: "✗ "; font-weight: 700; }
 .rfl-quiz-score { color: #444; font-size: 0.95em; margin-top: 6px; }
 </style>
 """
