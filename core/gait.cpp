@@ -146,6 +146,65 @@ NpArray contacts(CVec t_arr, CVec h_arr, double contact_height, double event_hei
     return to_numpy(std::move(out), {k, size_t(4)});
 }
 
+// Vertex time of the parabola through three samples (t0,x0), (t1,x1), (t2,x2); t1 if degenerate.
+double vertex_time(double t0, double x0, double t1, double x1, double t2, double x2) {
+    const double d0 = (x1 - x0) / (t1 - t0), d1 = (x2 - x1) / (t2 - t1);
+    const double curv = (d1 - d0) / (t2 - t0);  // half the second derivative
+    if (curv == 0.0 || !std::isfinite(curv)) return t1;
+    // x'(t) = d0 + curv * (2t - t0 - t1) = 0
+    const double tv = 0.5 * (t0 + t1) - d0 / (2.0 * curv);
+    return std::clamp(tv, t0, t2);
+}
+
+// Alternating maxima and minima of x that stand out by at least `delta` (Billauer's peakdet):
+// a maximum is confirmed once x has fallen `delta` below it, a minimum once x has risen `delta`
+// above it. NaN frames reset the search. Each extremum is refined to the vertex of the parabola
+// through it and its two neighbours. Returns (k, 2) rows of (time s, +1 maximum | -1 minimum).
+NpArray extrema(CVec t_arr, CVec x_arr, double delta) {
+    const long n = static_cast<long>(t_arr.shape(0));
+    if (static_cast<long>(x_arr.shape(0)) != n) {
+        throw std::invalid_argument("t and x must have the same length");
+    }
+    if (!(delta > 0.0)) throw std::invalid_argument("delta must be > 0");
+    std::vector<double> out;
+    {
+        nb::gil_scoped_release release;
+        const double* t = t_arr.data();
+        const double* x = x_arr.data();
+        auto emit = [&](long i, double kind) {
+            double when = t[i];
+            if (i > 0 && i + 1 < n && !std::isnan(x[i - 1]) && !std::isnan(x[i + 1]))
+                when = vertex_time(t[i - 1], x[i - 1], t[i], x[i], t[i + 1], x[i + 1]);
+            out.insert(out.end(), {when, kind});
+        };
+        long imax = -1, imin = -1;
+        int looking = 0;  // 0: undecided, +1: looking for a maximum, -1: for a minimum
+        for (long i = 0; i < n; ++i) {
+            const double v = x[i];
+            if (std::isnan(v)) {  // a gap: start again after it
+                imax = imin = -1;
+                looking = 0;
+                continue;
+            }
+            if (imax < 0 || v > x[imax]) imax = i;
+            if (imin < 0 || v < x[imin]) imin = i;
+            if (looking >= 0 && v < x[imax] - delta) {
+                // A maximum is confirmed only if we saw x rise to it (not the clip's first frame
+                // after a start or a gap, where the true peak may lie outside).
+                if (looking == 1) emit(imax, 1.0);
+                looking = -1;
+                imin = i;
+            } else if (looking <= 0 && v > x[imin] + delta) {
+                if (looking == -1) emit(imin, -1.0);
+                looking = 1;
+                imax = i;
+            }
+        }
+    }
+    const size_t k = out.size() / 2;
+    return to_numpy(std::move(out), {k, size_t(2)});
+}
+
 }  // namespace
 
 void register_gait(nb::module_& m) {
@@ -155,6 +214,10 @@ void register_gait(nb::module_& m) {
           nb::arg("merge_gap"),
           "Stances from the height h of a foot's lowest point: returns (k, 4) rows of "
           "(contact time s, toe-off time s, first frame, last frame); NaN for unknown events.");
+    g.def("extrema", &extrema, nb::arg("t").noconvert(), nb::arg("x").noconvert(),
+          nb::arg("delta"),
+          "Alternating maxima/minima standing out by delta (peakdet), parabola-refined: (k, 2) "
+          "rows of (time s, +1 max | -1 min).");
 }
 
 }  // namespace rfl

@@ -57,6 +57,7 @@ def running_model(
     ppm: float = 150.0,
     noise_px: float = 0.0,
     seed: int = 0,
+    swing: float = 0.3,
 ) -> Truth:
     """SYNTHETIC side-view runner (or walker, when contact > step time)."""
     step = 60.0 / cadence
@@ -66,7 +67,7 @@ def running_model(
     f = 0.28 * leg  # heel to toe
     ankle_fwd, ankle_up = 0.06 * leg, 0.09 * leg
     alpha0, beta = math.radians(12), math.radians(35)  # toe-up at contact, heel-up at toe-off
-    swing_h = 0.15 * leg
+    swing_h = swing * leg  # extra lift of the foot in mid-swing
     half = leg / 2  # thigh = shank
     hip_y = 0.9 * leg
 
@@ -207,8 +208,9 @@ def _check_events(truth: Truth, events: gait.GaitEvents, fps: float, frames: flo
 def test_events_within_one_frame_and_metrics(kwargs: dict) -> None:
     truth = running_model(**kwargs)
     fps = kwargs.get("fps", 60.0)
-    m = gait.gait_metrics(truth.landmarks, truth.t, image_size=IMAGE)
+    m = gait.gait_metrics(truth.landmarks, truth.t, image_size=IMAGE, method="height")
     assert m.events.facing == kwargs.get("facing", "right")
+    assert m.events.method.startswith("foot-height")
     _check_events(truth, m.events, fps)
     assert m.events.leg_length * IMAGE[1] == pytest.approx(truth.leg * 150.0, rel=1e-6)
     dt = 1 / fps
@@ -243,6 +245,7 @@ def test_events_within_one_frame_property(
     truth = running_model(cadence=cadence, contact=duty * step, speed=speed,
                           overstride=overstride, fps=fps, phase=phase, duration=2.0)  # fmt: skip
     ev = gait.detect_gait_events(truth.landmarks, truth.t, image_size=IMAGE)
+    assert ev.method.startswith("foot-height")  # "auto" keeps the height method for running
     _check_events(truth, ev, fps)
 
 
@@ -346,6 +349,7 @@ def test_pose_series_input_and_facing_auto() -> None:
             "event_height .* must be below",
         ),
         (np.full((20, 33, 2), np.nan), np.arange(20.0), {"facing": "right"}, "no frame shows"),
+        (np.zeros((20, 33, 2)), np.arange(20.0), {"facing": "right", "method": "x"}, "method must"),
     ],
 )
 def test_clear_errors(
@@ -353,3 +357,75 @@ def test_clear_errors(
 ) -> None:
     with pytest.raises(ValueError, match=match):
         gait.gait_metrics(landmarks, t, **kwargs)
+
+
+# -- Zeni et al. (2008) events, used for walking ------------------------------------------------
+
+
+@given(
+    x=st.lists(st.one_of(st.floats(-2, 2), st.just(float("nan"))), min_size=0, max_size=120),
+    dt=st.floats(0.002, 0.05),
+    delta=st.floats(0.01, 1.5),
+)
+def test_extrema_kernel_matches_numpy_reference(x: list[float], dt: float, delta: float) -> None:
+    arr = np.array(x, dtype=np.float64)
+    t = np.arange(arr.size) * dt
+    got = core_gait.extrema(t, arr, delta)
+    want = ref.extrema(t, arr, delta)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+
+
+def _model_extrema(fps: float, **kwargs: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Zeni's events taken straight from a 4 kHz rendering of the same model (ground truth)."""
+    fine = running_model(fps=4000.0, **kwargs)
+    sign = 1.0 if kwargs.get("facing", "right") == "right" else -1.0
+    out = {}
+    for side, heel, toe in (("left", 29, 31), ("right", 30, 32)):
+        hip = fine.landmarks[:, 23, 0]
+        ahead_heel = sign * (fine.landmarks[:, heel, 0] - hip)
+        ahead_toe = sign * (fine.landmarks[:, toe, 0] - hip)
+        delta = 0.1 * fine.leg * 150.0 / IMAGE[0]  # 0.1 leg lengths, as the module uses
+        peaks = ref.extrema(fine.t, ahead_heel, delta)
+        dips = ref.extrema(fine.t, ahead_toe, delta)
+        out[side] = (peaks[peaks[:, 1] > 0, 0], dips[dips[:, 1] < 0, 0])
+    return out
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_zeni_events_within_one_frame_of_the_model_extrema(fps: float) -> None:
+    walk = {"cadence": 112.0, "contact": 0.65, "speed": 1.4, "overstride": 0.3, "swing": 0.08}
+    truth = running_model(fps=fps, duration=4.0, **walk)
+    m = gait.gait_metrics(truth.landmarks, truth.t, image_size=IMAGE)
+    assert m.events.method.startswith("Zeni")  # "auto" chose it: the feet barely rise
+    exact = _model_extrema(fps, duration=4.0, **walk)
+    dt = 1 / fps
+    for side in ("left", "right"):
+        ic, to = m.events.contacts(side)
+        want_ic, want_to = exact[side]
+        # Extrema within 0.15 s of the clip's ends need frames outside it to be confirmed.
+        inner_ic = want_ic[(want_ic > 0.15) & (want_ic < truth.t[-1] - 0.15)]
+        inner_to = want_to[(want_to > 0.15) & (want_to < truth.t[-1] - 0.15)]
+        assert np.all(_match(ic, inner_ic, dt) <= dt)
+        assert np.all(_match(to, inner_to, dt) <= dt)
+        assert np.all(_match(want_ic, ic[(ic > 0.15) & (ic < truth.t[-1] - 0.15)], dt) <= dt)
+        assert np.all(_match(want_to, to[(to > 0.15) & (to < truth.t[-1] - 0.15)], dt) <= dt)
+        # In this model Zeni's contact comes ~60 ms before the true one (the swing foot stops
+        # moving forward before it lands while the hip moves on); toe-off follows its contact.
+        finite = ic[np.isfinite(ic)]
+        lead = np.array([np.min(np.abs(truth.contacts[side] - c)) for c in finite])
+        assert np.all(lead < 0.15 * truth.step_time)
+        pairs = np.isfinite(ic) & np.isfinite(to)
+        assert np.all(to[pairs] > ic[pairs])
+    assert m.cadence == pytest.approx(112.0, rel=0.02)
+    # Contact time is Zeni's (toe furthest back minus heel furthest ahead): check it against the
+    # same quantity from the 4 kHz model, and that walking shows double support.
+    spans = []
+    for side in ("left", "right"):
+        want_ic, want_to = exact[side]
+        for c in want_ic:
+            after = want_to[want_to > c]
+            if after.size:
+                spans.append(after[0] - c)
+    assert m.contact_time == pytest.approx(float(np.median(spans)), abs=2 * dt)
+    assert m.flight_time < 0
