@@ -327,6 +327,12 @@ def test_pose_series_input_and_facing_auto() -> None:
     # Treadmill (no travel across the image): facing comes from toes ahead of heels.
     tread = running_model(treadmill=True, facing="left")
     assert gait.detect_gait_events(tread.landmarks, tread.t).facing == "left"
+    # A leg never seen (left hip and knee lost): "auto" still works, without warnings.
+    lost = truth.landmarks.copy()
+    lost[:, [LM.LEFT_HIP, LM.LEFT_KNEE]] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert gait.detect_gait_events(lost, truth.t, image_size=IMAGE).facing == "left"
     # Wrong facing flips the sign of overstride and shank angle.
     wrong = gait.gait_metrics(truth.landmarks, truth.t, image_size=IMAGE, facing="right")
     np.testing.assert_allclose(wrong.overstride, -from_arrays.overstride)

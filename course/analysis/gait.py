@@ -194,7 +194,8 @@ def _facing(xy: FloatArray, facing: str) -> str:
     ok = np.isfinite(hip_x)
     if ok.sum() >= 2:
         travel = hip_x[ok][-1] - hip_x[ok][0]
-        thigh = np.nanmedian(np.linalg.norm(xy[:, LM.LEFT_HIP] - xy[:, LM.LEFT_KNEE], axis=1))
+        thighs = [np.linalg.norm(xy[:, _IDX[sd][0]] - xy[:, _IDX[sd][1]], axis=1) for sd in _SIDES]
+        thigh = _nanmedian(np.concatenate(thighs))
         if np.isfinite(thigh) and abs(travel) > 2 * thigh:  # clearly moving across the image
             return "right" if travel > 0 else "left"
     toe_ahead = np.nansum(
