@@ -337,7 +337,7 @@ def running(*, cadence: float = 168.0, trunk: float = 8.0, seconds: float = 16.0
     thigh = 25.0 * np.sin(phase)
     knee_l = 30.0 + 30.0 * np.maximum(0.0, np.cos(phase))
     knee_r = 30.0 + 30.0 * np.maximum(0.0, -np.cos(phase))
-    angles = {
+    angles: dict[str, Any] = {
         "thigh_left": thigh, "thigh_right": -thigh, "knee_left": knee_l, "knee_right": knee_r,
         "trunk": trunk,
     }  # fmt: skip
