@@ -146,7 +146,7 @@ def test_frames_through_handler_match_direct_tracker(frames) -> None:
         replies.append((reply, buffers))
     cam.close()
     # reference: the same JPEG round trip, straight into a tracker
-    with PoseTracker("lite", num_poses=2) as tracker:
+    with PoseTracker("lite", num_poses=1) as tracker:
         ref = [tracker.frame(decode_jpeg(encode_jpeg(rgb)), t) for rgb, t in frames[:12]]
     for i, ((reply, buffers), pose) in enumerate(zip(replies, ref, strict=True)):
         assert reply["type"] == "pose" and reply["id"] == i

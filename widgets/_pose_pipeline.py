@@ -132,12 +132,23 @@ class LivePipeline:
         MediaPipe pose model variant: ``"lite"``, ``"full"`` or ``"heavy"``.
     test
         Name of a protocol in :mod:`course.selftests` to run on the stream (empty: none).
+    options
+        Keyword arguments for the protocol (``side``, ``countdown`` in s...).
+    max_people
+        People the model looks for. 1 lets MediaPipe track between frames (about half the
+        cost per frame); 2 runs the detector on every frame so a second person is noticed.
     """
 
     def __init__(
-        self, *, model: str = "lite", test: str = "", options: dict[str, Any] | None = None
+        self,
+        *,
+        model: str = "lite",
+        test: str = "",
+        options: dict[str, Any] | None = None,
+        max_people: int = 1,
     ) -> None:
         self.model = model
+        self.max_people = int(max_people)
         self.test = test
         self.options = dict(options or {})
         self._result_obj: Any = None
@@ -157,7 +168,7 @@ class LivePipeline:
         if self._tracker is None:
             from course.pose import PoseTracker
 
-            self._tracker = PoseTracker(model=self.model, num_poses=2)
+            self._tracker = PoseTracker(model=self.model, num_poses=self.max_people)
         if self._analyzer is None:
             self._analyzer = _make_analyzer()
         if self.test and self._protocol is None:

@@ -162,7 +162,7 @@ function render({ model, el }) {
   /** @type {MediaStream | null} */ let stream = null;
   let running = false;
   let mode = "camera";
-  /** @type {{ id: number, t0: number, timer: any } | null} */ let inFlight = null;
+  /** @type {{ id: number, t0: number, sent: number, timer: any } | null} */ let inFlight = null;
   let nextId = 0;
   let lastSend = -1e9;
   let busy = false;
@@ -279,6 +279,8 @@ function render({ model, el }) {
     if (inFlight) clearTimeout(inFlight.timer);
     inFlight = null;
     clearTimeout(pumpTimer);
+    clearTimeout(prepTimer);
+    prepared = null;
     clearInterval(pingTimer);
     pingTimer = null;
     stopTracks();
@@ -294,33 +296,57 @@ function render({ model, el }) {
     pumpTimer = setTimeout(pump, Math.max(0, ms));
   }
 
-  async function pump() {
-    if (!running || inFlight || busy || disposed) return;
+  /** @type {{ t0: number, buf: ArrayBuffer, w: number, h: number } | null} */ let prepared = null;
+  let encoding = false;
+  let lastCapture = -1e9;
+  /** @type {any} */ let prepTimer = null;
+  /** @type {number[]} */ const roundTrips = [];
+
+  // Camera frames: the next frame is captured and JPEG-encoded while the kernel analyses the
+  // current one (still ONE frame in flight to the kernel), timed to be ready when the answer
+  // is due, so encoding overlaps analysis without making frames wait.
+  async function prepare() {
+    clearTimeout(prepTimer);
+    if (!running || busy || disposed || encoding || prepared || mode !== "camera") return;
     const gap = 1000 / Math.max(1, model.get("fps_cap"));
     const now = performance.now();
-    if (now - lastSend < gap) return schedule(gap - (now - lastSend));
-    const id = ++nextId;
-    inFlight = { id, t0: now, timer: null };
-    lastSend = now;
-    /** @type {ArrayBuffer[]} */ let buffers = [];
-    /** @type {any} */ let content = { type: "next", id };
-    if (mode === "camera") {
-      if (video.readyState < 2 || !video.videoWidth) {
-        inFlight = null;
-        return schedule(30);
-      }
+    if (now - lastCapture < gap) { prepTimer = setTimeout(prepare, gap - (now - lastCapture)); return; }
+    if (video.readyState < 2 || !video.videoWidth) { prepTimer = setTimeout(prepare, 30); return; }
+    encoding = true;
+    lastCapture = now;
+    try {
       const scale = Math.min(1, model.get("width") / video.videoWidth, model.get("height") / video.videoHeight);
       const w = Math.round(video.videoWidth * scale), hh = Math.round(video.videoHeight * scale);
       if (capture.width !== w || capture.height !== hh) { capture.width = w; capture.height = hh; }
       cctx.drawImage(video, 0, 0, w, hh);
       const blob = await new Promise((res) => capture.toBlob(res, "image/jpeg", model.get("jpeg_quality")));
-      if (!running || !inFlight || inFlight.id !== id || !blob) { if (inFlight?.id === id) inFlight = null; return; }
-      buffers = [await /** @type {Blob} */ (blob).arrayBuffer()];
+      if (!blob || !running || disposed) return;
+      const buf = await /** @type {Blob} */ (blob).arrayBuffer();
       encodeMs.push(performance.now() - now);
       if (encodeMs.length > 60) encodeMs.shift();
-      content = { type: "frame", id, t: now / 1000, w, h: hh };
-      sizeCanvases(w, hh);
+      prepared = { t0: now, buf, w, h: hh };
+    } finally {
+      encoding = false;
     }
+    sendPrepared();
+  }
+
+  function sendPrepared() {
+    if (!running || busy || inFlight || !prepared) return;
+    const p = prepared;
+    prepared = null;
+    const id = ++nextId;
+    sizeCanvases(p.w, p.h);
+    transmit(id, p.t0, { type: "frame", id, t: p.t0 / 1000, w: p.w, h: p.h }, [p.buf]);
+    // start the next capture so that it is encoded just when this answer should arrive
+    const lead = roundTrips.length ? pct(roundTrips, 50) - pct(encodeMs, 50) - 2 : 0;
+    prepTimer = setTimeout(prepare, Math.max(0, lead));
+  }
+
+  /** @param {number} id @param {number} t0 @param {any} content @param {ArrayBuffer[]} buffers */
+  function transmit(id, t0, content, buffers) {
+    inFlight = { id, t0, sent: performance.now(), timer: null };
+    lastSend = t0;
     // the first frame also loads the pose model in the kernel: give it longer
     const limit = answered ? model.get("timeout_ms") : Math.max(15000, model.get("timeout_ms"));
     inFlight.timer = setTimeout(() => onTimeout(id), limit);
@@ -329,6 +355,20 @@ function render({ model, el }) {
     } catch (e) {
       onTimeout(id);
     }
+  }
+
+  function pump() {
+    if (!running || inFlight || busy || disposed) return;
+    if (mode === "camera") {
+      if (prepared) sendPrepared();
+      else prepare();
+      return;
+    }
+    const gap = 1000 / Math.max(1, model.get("fps_cap"));
+    const now = performance.now();
+    if (now - lastSend < gap) return schedule(gap - (now - lastSend));
+    const id = ++nextId;
+    transmit(id, now, { type: "next", id }, []);
   }
 
   function sizeCanvases(/** @type {number} */ w, /** @type {number} */ hh) {
@@ -341,6 +381,7 @@ function render({ model, el }) {
   function onTimeout(/** @type {number} */ id) {
     if (!inFlight || inFlight.id !== id) return;
     inFlight = null;
+    prepared = null;
     busy = true;
     root.dataset.timeouts = String(Number(root.dataset.timeouts ?? 0) + 1);
     setStatus("kernel_busy", BUSY_MESSAGE);
@@ -375,6 +416,10 @@ function render({ model, el }) {
       return;
     }
     clearTimeout(inFlight.timer);
+    if (answered) {
+      roundTrips.push(performance.now() - inFlight.sent);
+      if (roundTrips.length > 30) roundTrips.shift();
+    }
     answered = true;
     const t0 = inFlight.t0;
     inFlight = null;
@@ -406,7 +451,7 @@ function render({ model, el }) {
       showFeedback(msg);
       if (msg.result) setTraits({ result: msg.result });
     }
-    if (running) schedule(0);
+    if (running) pump();
   }
 
   function showFeedback(/** @type {any} */ msg) {
@@ -637,6 +682,7 @@ function render({ model, el }) {
     clearInterval(statsTimer);
     clearInterval(pingTimer);
     clearTimeout(pumpTimer);
+    clearTimeout(prepTimer);
     replay.dispose();
     startBtn.removeEventListener("click", onStart);
     recBtn.removeEventListener("click", onRecord);
