@@ -93,24 +93,31 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser_context(shots: Path) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
+def pw() -> Iterator[Any]:
+    """One Playwright driver for the module (the sync API allows one per thread)."""
+    from playwright.sync_api import sync_playwright
+
     assert Path(CHROMIUM).exists(), "Debian chromium is required: apt-get install chromium"
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser_context(pw: Any, shots: Path) -> Iterator[Any]:
     home = shots / "home"
     home.mkdir()
-    with sync_api.sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(
-            str(shots / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
-            env={**os.environ, "HOME": str(home)},
-            viewport={"width": 1200, "height": 1100},
-        )
-        try:
-            yield ctx
-        finally:
-            ctx.close()
+    ctx = pw.chromium.launch_persistent_context(
+        str(shots / "profile"),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=ARGS,
+        env={**os.environ, "HOME": str(home)},
+        viewport={"width": 1200, "height": 1100},
+    )
+    try:
+        yield ctx
+    finally:
+        ctx.close()
 
 
 def _page_html(ex: Any) -> str:
@@ -181,18 +188,19 @@ VOILA_CELLS = [
 
 
 @pytest.mark.slow
-def test_live_widgets_in_voila_show_data_and_follow_a_slider(tmp_path: Path) -> None:
+def test_live_widgets_in_voila_show_data_and_follow_a_slider(pw: Any, tmp_path: Path) -> None:
     """The real widgets, in Voila: every figure shows its data, and a slider drag redraws.
 
     Guards against plotly's FigureWidget showing its construction-time (empty) state when it is
     displayed inside a container. About 40 s.
     """
     from browser import harness as H
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     nb = H.write_notebook(tmp_path / "explorers.ipynb", VOILA_CELLS)
     server = H.start_voila(nb, tmp_path / "home", timeout=120)
     try:
-        with H.playwright() as pw, H.browser(pw, tmp_path) as ctx:
+        with H.browser(pw, tmp_path) as ctx:
             page = ctx.new_page()
             page.goto(server.url, timeout=180_000)
             page.wait_for_function(
@@ -207,13 +215,23 @@ def test_live_widgets_in_voila_show_data_and_follow_a_slider(tmp_path: Path) -> 
             assert len(counts) == 5 and all(c >= 2 for c in counts), counts
             peak = "() => document.querySelector('.js-plotly-plot .annotation-text').textContent"
             before = page.evaluate(peak)
-            handle = page.query_selector_all(".widget-slider .noUi-handle")[3]  # contact time
-            handle.focus()
-            for _ in range(8):
-                page.keyboard.press("ArrowLeft")
-            page.wait_for_function(f"() => ({peak})() !== {before!r}", timeout=20_000)
-            after = page.evaluate(peak)
+            readout = "() => document.querySelectorAll('.widget-slider .widget-readout')[3]"
+            start = page.evaluate(f"() => ({readout})().textContent")
+            after = before
+            for _ in range(3):  # the first key presses can land before the comm is ready
+                handle = page.query_selector_all(".widget-slider .noUi-handle")[3]  # contact time
+                handle.click()
+                for _ in range(8):
+                    page.keyboard.press("ArrowLeft")
+                try:
+                    page.wait_for_function(f"() => ({peak})() !== {before!r}", timeout=30_000)
+                except PlaywrightTimeout:  # retried, then reported below
+                    continue
+                after = page.evaluate(peak)
+                break
             page.screenshot(path=str(tmp_path / "voila.png"), full_page=True)
+            moved = page.evaluate(f"() => ({readout})().textContent")
+            assert after != before, f"slider {start} → {moved}; the plot did not follow"
     finally:
         server.stop()
     # a shorter contact at the same cadence raises the peak shown in the browser
