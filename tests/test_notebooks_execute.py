@@ -31,7 +31,19 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module="google.pr
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem[:2])
+def _uses_real_media(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    return any(key in text for key in ("media.fetch(", "sample:sports2d", "sample:pose2sim"))
+
+
+# Lessons that run MediaPipe on real clips (fetched once from PyPI, then cached) carry `media`.
+CASES = [
+    pytest.param(p, id=p.stem[:2], marks=[pytest.mark.media] if _uses_real_media(p) else [])
+    for p in PATHS
+]
+
+
+@pytest.mark.parametrize("path", CASES)
 def test_lesson_executes(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     setup = nbformat.v4.new_code_cell(WARNINGS_AS_ERRORS)
