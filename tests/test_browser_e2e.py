@@ -33,6 +33,10 @@ SELFTEST_CELLS = [
     "              camera=dict(autostart=True))\n"
     "st",
 ]
+SOURCE_CELLS = [
+    "from widgets import PoseCamera\n"
+    "cam = PoseCamera(source='sample:pose2sim-single-cam01', autostart=True)\ncam"
+]
 STREAMING = ".rfl-cam:not([data-old])"
 
 
@@ -53,6 +57,7 @@ def lab(work: Path) -> Iterator[H.Server]:
     H.write_notebook(root / "live.ipynb", LIVE_CELLS)
     H.write_notebook(root / "refused.ipynb", LIVE_CELLS[:1])
     H.write_notebook(root / "selftest.ipynb", SELFTEST_CELLS)
+    H.write_notebook(root / "source.ipynb", SOURCE_CELLS)
     server = H.start_lab(root, work / "home")
     yield server
     server.stop()
@@ -172,6 +177,20 @@ def test_selftest_reaches_result_card_and_log(lab: H.Server, context: Any) -> No
     assert [r[1] for r in rows] == ["jump_height"]
     assert str(rows[0][0]) == saved_id
     assert rows[0][2].startswith(time.strftime("%Y-"))
+
+
+def test_video_source_plays_in_the_page(lab: H.Server, context: Any) -> None:
+    """No camera needed: the kernel reads the clip, the page shows its frames and skeleton."""
+    page = context.new_page()
+    with artifacts(page, "video-source", lab):
+        H.open_notebook(page, lab, "source.ipynb")
+        H.run_all(page)
+        H.wait_dataset_at_least(page, ".rfl-cam", "drawn", 15, timeout_ms=60000)
+        assert page.is_visible("text=● playing video")
+        for sel in (".rfl-cam .rfl-frame", ".rfl-cam .rfl-overlay"):
+            assert page.evaluate(H.OVERLAY_PIXELS_JS, sel) > 300, sel
+        H.screenshot(page, "video-source")
+    page.close()
 
 
 def test_refused_camera_says_so(lab: H.Server, pw: Any, work: Path, clip: Path) -> None:

@@ -372,3 +372,11 @@ def test_lab_dry_run_prints_the_command(capsys) -> None:
     out = capsys.readouterr().out
     assert "-m jupyterlab" in out and "--ServerApp.port=8765" in out
     assert NODELAY_CLASS in out and "--ServerApp.open_browser=False" in out
+
+
+def test_mirror_defaults_to_camera_only() -> None:
+    cam, video = PoseCamera(), PoseCamera(source=CLIP)
+    assert cam.mirror and not video.mirror
+    assert PoseCamera(source=CLIP, mirror=True).mirror
+    cam.close()
+    video.close()

@@ -77,7 +77,8 @@ class PoseCamera(anywidget.AnyWidget):
     fps_cap
         Highest frame rate sent to the kernel, frames per second.
     mirror
-        Show the camera mirrored (like a mirror; landmarks stay the person's own sides).
+        Show the picture mirrored (landmarks stay the person's own sides). Default: True for
+        the camera, False for a video source.
     record, record_video
         Keep the landmark series of a take while ``record`` is True; keep JPEG frames too if
         ``record_video``.
@@ -143,6 +144,7 @@ class PoseCamera(anywidget.AnyWidget):
         self._source: VideoSource | None = None
         self._result_callbacks: list[Callable[[dict[str, Any]], None]] = []
         self.last: FrameResult | None = None
+        kwargs.setdefault("mirror", not kwargs.get("source"))  # mirror the camera, not videos
         super().__init__(**kwargs)
         self.on_msg(self._on_custom)
         if self.record:

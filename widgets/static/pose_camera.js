@@ -98,7 +98,7 @@ export function drawSkeleton(ctx, lm, w, h, mirror, offset = 0) {
 /** @param {CanvasRenderingContext2D} ctx @param {string[]} lines @param {number} x @param {number} y */
 function textBox(ctx, lines, x, y) {
   if (!lines.length) return;
-  const size = Math.max(12, Math.round(ctx.canvas.width / 45));
+  const size = Math.max(12, Math.round(Math.max(ctx.canvas.width, ctx.canvas.height * 4 / 3) / 45));
   ctx.font = `${size}px sans-serif`;
   const wBox = Math.max(...lines.map((l) => ctx.measureText(l).width)) + size;
   ctx.fillStyle = "rgba(0,0,0,0.55)";
@@ -375,7 +375,9 @@ function render({ model, el }) {
     for (const c of [overlay, frameCanvas]) {
       if (c.width !== w || c.height !== hh) { c.width = w; c.height = hh; }
     }
-    stage.style.aspectRatio = `${w} / ${hh}`;
+    // the stage keeps the capture box's shape; frames of another shape are letterboxed
+    // (object-fit: contain), identically for video, frame and overlay, so they stay aligned
+    stage.style.aspectRatio = `${model.get("width")} / ${model.get("height")}`;
   }
 
   function onTimeout(/** @type {number} */ id) {
