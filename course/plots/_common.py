@@ -87,8 +87,8 @@ def trace_index(fig: go.Figure) -> dict[str, int]:
 
     Examples
     --------
-    >>> trace_index(force_time_figure())["Vertical force"]
-    0
+    >>> trace_index(go.Figure([go.Scatter(name="a"), go.Scatter(name="b")]))["b"]
+    1
     """
     return {tr.name: i for i, tr in enumerate(fig.data)}
 
