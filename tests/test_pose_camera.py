@@ -167,6 +167,7 @@ def test_status_no_person_and_partial(frames) -> None:
     rgb, _ = frames[0]
     reply, buffers = cam.handle_message(*frame_msg(0, np.zeros_like(rgb), 0.0))
     assert reply["status"] == "no_person" and not reply["found"] and buffers == []
+    assert cam.status == "no_person", "the trait follows the pipeline without a browser too"
     assert "No person" in reply["message"]
     # the top 45 % of the picture: head and trunk only, legs cut off
     top = np.ascontiguousarray(rgb[: int(rgb.shape[0] * 0.45)])

@@ -218,6 +218,8 @@ class PoseCamera(anywidget.AnyWidget):
         result = self._pipeline.process(rgb, t)
         self.ready = True
         self.last = result
+        if self.status != result.status:  # traitlets only syncs changes: cheap per frame
+            self.status = result.status
         if self._recorder is not None:
             jpeg = encode_jpeg(rgb) if self._recorder.keep_video else b""
             self._recorder.add(t, result.pose, (rgb.shape[1], rgb.shape[0]), jpeg)
@@ -349,7 +351,7 @@ class PoseCamera(anywidget.AnyWidget):
             return self._reply_take(req)
         except msgs.MessageError as exc:
             return msgs.error_reply(req.id, exc.code, str(exc)), []
-        except (ValueError, OSError, RuntimeError, IndexError, KeyError) as exc:
+        except Exception as exc:  # message boundary: every failure becomes an error reply
             code = "bad_frame" if req.kind == "frame" and "decode" in str(exc) else "pipeline"
             self.error = f"{type(exc).__name__}: {exc}"
             return msgs.error_reply(req.id, code, str(exc)), []
