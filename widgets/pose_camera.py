@@ -24,13 +24,12 @@ from widgets import _messages as msgs
 from widgets._pose_pipeline import (
     FrameResult,
     LivePipeline,
-    Take,
-    TakeRecorder,
     VideoSource,
     decode_jpeg,
     encode_jpeg,
     resolve_source,
 )
+from widgets._takes import Take, TakeRecorder
 
 STATIC = Path(__file__).parent / "static"
 
@@ -197,7 +196,7 @@ class PoseCamera(anywidget.AnyWidget):
 
     @property
     def recorded_takes(self) -> list[Take]:
-        """Recorded takes, oldest first (see :class:`widgets._pose_pipeline.Take`)."""
+        """Recorded takes, oldest first (see :class:`widgets._takes.Take`)."""
         return list(self._takes)
 
     def restart_test(self) -> None:
