@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 
@@ -43,10 +43,10 @@ def test_every_pyproject_requirement_is_in_environment_yml() -> None:
         conda_name = CONDA_NAMES.get(name, name)
         if conda_name not in specs:
             missing.append(name)
-        elif specs[conda_name].replace(" ", "") != str(req.specifier).replace(" ", "") and set(
-            specs[conda_name].split(",")
-        ) != set(str(req.specifier).split(",")):
-            mismatched.append(f"{name}: pyproject {req.specifier} vs environment.yml {specs[conda_name]}")
+            continue
+        env_spec = {part.strip() for part in specs[conda_name].split(",") if part.strip()}
+        if env_spec != {str(s) for s in req.specifier}:
+            mismatched.append(f"{name}: pyproject {req.specifier} vs environment.yml {env_spec}")
     assert not missing, f"environment.yml lacks: {missing}"
     assert not mismatched, "version ranges differ:\n" + "\n".join(mismatched)
 
@@ -55,7 +55,9 @@ def test_environment_yml_has_nothing_pyproject_does_not_know() -> None:
     conda_only = {"python", "cxx-compiler", "cmake", "make", "nodejs", "ffmpeg", "pip"}
     known = {CONDA_NAMES.get(n, n) for n in _pyproject_requirements()} | conda_only
     extra = set(_environment_specs()) - known
-    assert not extra, f"environment.yml lists packages pyproject.toml does not declare: {sorted(extra)}"
+    assert not extra, (
+        f"environment.yml lists packages pyproject.toml does not declare: {sorted(extra)}"
+    )
 
 
 def test_environment_installs_the_project_itself() -> None:
