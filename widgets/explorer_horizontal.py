@@ -263,7 +263,6 @@ class HorizontalForceExplorer(Explorer):
         if not sim.completed:
             self._messages.append(sim.message)
         self._sim = sim
-        self._draw_stance = self.STEP
         bw = m * G
         i = self.STEP if sim.n_steps > self.STEP else 0
         brk, prp = float(sim.braking_impulse[i]), float(sim.propulsive_impulse[i])

@@ -17,7 +17,7 @@ def jump_figure(*, title: str = "Jump force–time curve", height: int = 520) ->
     r"""Empty figure for a jump's vertical force (N) over time (s) with events.
 
     Traces: ``Vertical force``, ``Net impulse above body weight`` and ``below body weight``
-    (shaded, patterns ``/`` and ``\\``), ``Body weight``, ``Comparison`` (dotted, hidden until
+    (shaded, patterns ``/`` and ``\``), ``Body weight``, ``Comparison`` (dotted, hidden until
     used), ``Events`` (markers with text labels) and a hidden recorded-trace overlay. Fill with
     :func:`fill_jump`.
 

@@ -126,22 +126,12 @@ def fill_force_time(
 # Where is the horizontal force? spring-mass running
 # --------------------------------------------------------------------------------------------
 
-_HF_TRACES = (
-    "Vertical force",
-    "Fore-aft force",
-    "Braking impulse (fore-aft force < 0)",
-    "Propulsive impulse (fore-aft force > 0)",
-    "Centre-of-mass path",
-    "Leg at touchdown",
-    "Foot contact",
-)
-
 
 def horizontal_force_figure(*, height: int = 720) -> go.Figure:
     r"""Empty two-panel figure: vertical and fore-aft force over time; the centre-of-mass path.
 
     Top panel (time in s, force in BW): ``Vertical force``, ``Fore-aft force``, braking (pattern
-    ``\\``) and propulsive (pattern ``/``) impulse areas. Bottom panel (distance in m, height in m):
+    ``\``) and propulsive (pattern ``/``) impulse areas. Bottom panel (distance in m, height in m):
     ``Centre-of-mass path``, ``Leg at touchdown`` segments and ``Foot contact`` markers. Fill with
     :func:`fill_horizontal_force`.
 
