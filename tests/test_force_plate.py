@@ -303,3 +303,16 @@ def test_generated_sample_is_cached_and_labelled(tmp_path: Path) -> None:
     assert tr.columns_used == ("Fz1 (N)", "Fz2 (N)")
     with pytest.raises(ValueError, match=r"kind must be one of"):
         force_plate_sample("sprint", directory=tmp_path)
+
+
+def test_whitespace_names_with_spaces_and_headerless_two_columns(tmp_path: Path) -> None:
+    t, f = _trace(n=200)
+    rows = "\n".join(f"{a:.4f}   {b:.3f}" for a, b in zip(t, f, strict=True))
+    p = _write(tmp_path / "ws.txt", "Time (s)   Fz (N)\n" + rows + "\n")
+    tr = read_force_plate(p)
+    assert tr.columns_used == ("Fz (N)",)
+    assert tr.fs == pytest.approx(1000.0)
+    p2 = _write(tmp_path / "bare2.txt", rows + "\n")
+    tr2 = read_force_plate(p2)
+    np.testing.assert_allclose(tr2.force, f, atol=1e-3)
+    assert any("first column" in n for n in tr2.notes)

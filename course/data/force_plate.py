@@ -311,9 +311,19 @@ def read_force_plate(
     names = [f"column {j}" for j in range(ncols)]
     unit_row: list[str | None] = [None] * ncols
     named = [h for h in header if h.strip()]
+    if delim is None and named:
+        # whitespace-separated names may contain single spaces ("Time (s)   Fz (N)")
+        wide = [f for f in re.split(r"\s{2,}|\t", named[-1].strip()) if f]
+        if len(wide) == ncols:
+            named[-1] = "\t".join(wide)
+            delim_names: str | None = "\t"
+        else:
+            delim_names = None
+    else:
+        delim_names = delim
     n_name_rows = 0
-    if named and len(_split(named[-1], delim)) == ncols:
-        last = [f.strip('"').strip("'") for f in _split(named[-1], delim)]
+    if named and len(_split(named[-1], delim_names)) == ncols:
+        last = [f.strip('"').strip("'") for f in _split(named[-1], delim_names)]
         as_units = [_parse_unit(f) for f in last]
         is_unit_row = (
             sum(
@@ -373,6 +383,11 @@ def read_force_plate(
 
     # time column
     time_col = next((j for j, n in enumerate(names) if _TIME_NAME.match(_bare(n))), None)
+    if n_name_rows == 0 and ncols == 2 and column is None and len(rows) > 2:
+        d0 = np.diff(data[:, 0])
+        if np.all(d0 > 0) and np.ptp(d0) <= 0.05 * float(np.median(d0)):
+            time_col = 0
+            notes.append("no column names: the first column (evenly increasing) read as time in s")
     index_col = next((j for j, n in enumerate(names) if _INDEX_NAME.match(_bare(n))), None)
     force_cols = _choose_force_columns(
         names, column, time_col if time_col is not None else index_col
