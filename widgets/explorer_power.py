@@ -170,7 +170,12 @@ class PowerExplorer(Explorer):
                 kw["drop_height"] = self._values["drop_height"]
             result = analyze_jump(jump.force, jump.fs, **kw)
         except ValueError as exc:
-            self._messages.append(f"{exc} Showing the last curve that worked.")
+            hint = (
+                " With these sliders: raise the peak force, lengthen the contact or lower the drop."
+                if self._kind == "dj"
+                else ""
+            )
+            self._messages.append(f"{exc}{hint} Showing the last curve that worked.")
             if self._jump is not None:
                 return
             raise
