@@ -29,9 +29,7 @@ LIVE_CELLS = [
 ]
 SELFTEST_CELLS = [
     "from widgets import SelfTest\n"
-    "st = SelfTest('jump_height', countdown=0.5, hold_to_start=0.2, duration=2.0,\n"
-    "              camera=dict(autostart=True))\n"
-    "st",
+    "st = SelfTest('jump_height', countdown=0.5, hold_to_start=0.2, duration=2.0)\nst",
 ]
 SOURCE_CELLS = [
     "from widgets import PoseCamera\n"
@@ -165,11 +163,20 @@ def test_selftest_reaches_result_card_and_log(lab: H.Server, context: Any) -> No
     with artifacts(page, "selftest", lab):
         H.open_notebook(page, lab, "selftest.ipynb")
         H.run_all(page)
+        # keyboard only: focus "Start the test" and press Enter (the panel starts the camera)
+        start = page.locator(".rfl-st-start")
+        start.wait_for(timeout=30000)
+        assert start.inner_text().startswith("▶ Start the test")
+        start.focus()
+        page.keyboard.press("Enter")
         page.wait_for_selector(".rfl-st[data-phase=capture]", timeout=60000)
         page.wait_for_selector(".rfl-st-result:not([hidden])", timeout=60000)
         card = page.inner_text(".rfl-st-result")
         assert "Your numbers" in card and "Saved to your progress log" in card
         saved_id = page.get_attribute(".rfl-st", "data-saved")
+        # the result card takes the focus, and the camera is turned off after the test
+        assert page.evaluate("() => document.activeElement.classList.contains('rfl-st-result')")
+        page.wait_for_selector("text=○ camera off", timeout=15000)
         H.screenshot(page, "selftest-result")
     page.close()
     db = lab.home / "learner-data" / "progress.sqlite3"
