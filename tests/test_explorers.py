@@ -429,5 +429,5 @@ def test_power_impossible_push_keeps_last_curve_and_says_why() -> None:
     ex.set(peak_force=1.4, time_to_peak=0.3, push_duration=0.3)
     assert any("push is too short" in m for m in ex.messages)
     np.testing.assert_array_equal(np.array(_trace(ex, "Vertical force").y), y)
-    ex.set(time_to_peak=0.1)  # valid again: the message goes away
+    ex.set(peak_force=2.2, time_to_peak=0.1)  # valid again: the message goes away
     assert not ex.messages
