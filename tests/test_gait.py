@@ -435,3 +435,87 @@ def test_zeni_events_within_one_frame_of_the_model_extrema(fps: float) -> None:
                 spans.append(after[0] - c)
     assert m.contact_time == pytest.approx(float(np.median(spans)), abs=2 * dt)
     assert m.flight_time < 0
+
+
+# -- The REAL Sports2D walker (MediaPipe "full", select="largest") -----------------------------
+# Heel strikes COUNTED BY EYE in the Sports2D demo clip (30 fps, 1768x994; frames extracted with
+# OpenCV and viewed at 2x around the landing foot with a fixed pixel grid; the background was
+# checked to be still in each window, so the camera was not panning). Initial contact is the
+# frame in which the landing heel, already at the grass, stops moving forward:
+#   frames 78, 97, 115, 134, 152, 171 and 189 (alternating feet; at 189 the landing foot is at
+#   the left edge of the picture, which the walker then leaves).
+# Between them the walker takes 18-19 frames per step: ~97-100 steps/min. By eye, the foot that
+# lands at 97 leaves the ground (toe-off) at ~121: contact ~0.8 s, with double support.
+# With select="largest" MediaPipe jumps to the man on the box in frames 88-93, 106, 108-109,
+# 127-128, 143-149 and 162-166 (hip ~0.25 of the image height instead of ~0.73).
+HEEL_STRIKES_BY_EYE = np.array([78, 97, 115, 134, 152, 171, 189])
+
+
+def _walker(series: PoseSeries, lo: int = 75, hi: int = 193) -> tuple[np.ndarray, np.ndarray]:
+    return series.landmarks[lo:hi, :, :2], series.t[lo:hi]
+
+
+@pytest.mark.media
+def test_real_walker_heel_strikes_cadence_and_contacts(sports2d_series: PoseSeries) -> None:
+    """Raw tracker output, other person's frames included: they must be dropped, not used."""
+    xy, t = _walker(sports2d_series)
+    fps = sports2d_series.fps
+    m = gait.gait_metrics(xy, t, facing="left", image_size=sports2d_series.image_size)
+    assert m.events.method.startswith("Zeni")  # walking: "auto" chose the Zeni envelopes
+    assert "implausible frame(s) dropped" in m.events.method  # the box-man frames
+    assert 90.0 <= m.cadence <= 115.0  # steps/min, by eye ~97-100
+    assert 0.55 <= m.contact_time <= 0.95  # s, walking (~0.8 s by eye)
+    assert m.flight_time < 0  # double support
+    assert m.rejected == ()
+    found = m.step_time * fps  # frame numbers (t is the clip's own time, frame 0 at t = 0)
+    found = found[np.isfinite(found)]
+    # Every detected strike is one of the by-eye strikes (±2 frames)...
+    assert np.all(np.min(np.abs(found[:, None] - HEEL_STRIKES_BY_EYE[None]), axis=1) <= 2), found
+    # ...and every by-eye strike not hidden by the 7 other-person frames 143-149 is found.
+    for f in HEEL_STRIKES_BY_EYE[HEEL_STRIKES_BY_EYE != 152]:
+        assert np.min(np.abs(found - f)) <= 2, (f, found)
+    # Sides alternate from one step to the next, as in any gait (not across the hidden step).
+    for k in range(len(m.step_time) - 1):
+        if m.step_time[k + 1] - m.step_time[k] < 0.8:
+            assert m.step_side[k] != m.step_side[k + 1]
+
+
+@pytest.mark.media
+def test_real_walker_without_the_other_person_finds_every_strike(
+    sports2d_series: PoseSeries,
+) -> None:
+    """The other person's frames removed and bridged (as RunningGait does): all six strikes."""
+    from course.analysis.filters import fill_gaps
+
+    xy, t = _walker(sports2d_series)
+    xy = xy.copy()
+    xy[np.nanmean(xy[:, [23, 24], 1], axis=1) < 0.6] = np.nan  # hips up on the box: not him
+    xy = fill_gaps(xy, max_gap=round(0.25 * sports2d_series.fps))
+    m = gait.gait_metrics(xy, t, facing="left", image_size=sports2d_series.image_size)
+    fps = sports2d_series.fps
+    found = m.step_time[np.isfinite(m.step_time)] * fps
+    for f in HEEL_STRIKES_BY_EYE:
+        assert np.min(np.abs(found - f)) <= 2, (f, found)
+    assert 90.0 <= m.cadence <= 115.0
+    ok = np.isfinite(m.contact_times)
+    assert ok.sum() >= 4 and np.all((m.contact_times[ok] > 0.55) & (m.contact_times[ok] < 0.95))
+    # The stance of the foot that lands at frame 97 ends ~121 by eye.
+    i = int(np.nanargmin(np.abs(m.step_time * fps - 97)))
+    assert abs((m.step_time[i] + m.contact_times[i]) * fps - 121) <= 3
+
+
+def test_step_time_floor_rejects_impossible_cadence() -> None:
+    """Both feet "landing" 1 frame apart must not turn into 1,800 steps/min."""
+    walk = {"cadence": 112.0, "contact": 0.65, "speed": 1.4, "overstride": 0.3, "swing": 0.08}
+    truth = running_model(fps=60.0, duration=4.0, **walk)
+    lm = truth.landmarks.copy()
+    # Copy the left foot onto the right: every contact of one foot now has a twin at once.
+    for a, b in ((25, 26), (27, 28), (29, 30), (31, 32)):
+        lm[:, b] = lm[:, a]
+        lm[:, b, 0] += 1e-4
+    m = gait.gait_metrics(
+        lm, truth.t, image_size=IMAGE, method="height", contact_height=0.5, event_height=0.2
+    )
+    finite = m.step_durations[np.isfinite(m.step_durations)]
+    assert np.all(finite >= gait.MIN_STEP_TIME)
+    assert not np.isfinite(m.cadence) or m.cadence <= 60 / gait.MIN_STEP_TIME

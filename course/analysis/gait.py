@@ -38,6 +38,13 @@ import numpy as np
 
 from course._core import gait as _core
 from course.analysis._checks import FloatArray, as_float_array, positive
+from course.analysis._gait_zeni import (
+    MAX_HIP_JUMP,
+    MIN_FOOT_DROP,
+    MIN_STEP_TIME,
+    reject_frames,
+    zeni_events,
+)
 from course.pose.landmarks import N_LANDMARKS
 from course.pose.landmarks import Landmark as LM
 from course.pose.types import PoseSeries
@@ -121,6 +128,9 @@ class GaitMetrics:
         Median overstride, leg lengths.
     median_shank_angle
         Median shank angle, deg.
+    rejected
+        What was rejected as physiologically impossible (e.g. steps shorter than
+        ``MIN_STEP_TIME`` s, which are left out of the cadence), one sentence each.
     """
 
     events: GaitEvents
@@ -136,6 +146,7 @@ class GaitMetrics:
     flight_time: float
     median_overstride: float
     median_shank_angle: float
+    rejected: tuple[str, ...] = ()
 
 
 def _nanmedian(a: FloatArray) -> float:
@@ -316,6 +327,19 @@ def detect_gait_events(
             "no frame shows a hip, knee and ankle of the same leg: cannot scale foot heights. "
             "Check that the legs are in view (side-on)."
         )
+    dt = float(np.median(np.diff(times)))
+    xy, bad = reject_frames(
+        xy, leg, window=max(3, round(0.3 / dt))
+    )  # another person tracked, or a broken skeleton
+    dropped = int(bad.sum())
+    for side in _SIDES:
+        lows[side][bad] = np.nan
+    dropped_text = (
+        f"; {dropped} implausible frame(s) dropped (hip centre > {MAX_HIP_JUMP:g} L from its "
+        f"neighbours' median, or feet less than {MIN_FOOT_DROP:g} L below the hips)"
+        if dropped
+        else ""
+    )
     if ground is None:
         pool = np.concatenate([lows["left"], lows["right"]])
         pool = pool[np.isfinite(pool)]
@@ -346,26 +370,14 @@ def detect_gait_events(
     if method == "zeni" or (method == "auto" and low_feet):
         delta = positive(zeni_delta, "zeni_delta", "leg lengths")
         sign = 1.0 if side_facing == "right" else -1.0
-        hips = xy[:, [LM.LEFT_HIP, LM.RIGHT_HIP], 0]
-        hip_x = np.where(np.isnan(hips[:, 0]), hips[:, 1], hips[:, 0])
-        for side in _SIDES:
-            _, _, _, heel, toe = _IDX[side]
-            ahead = {
-                j: np.ascontiguousarray(sign * (xy[:, j, 0] - hip_x) / leg) for j in (heel, toe)
-            }
-            ic = _core.extrema(times, ahead[heel], delta)
-            to = _core.extrema(times, ahead[toe], delta)
-            found[side] = _pair(ic[ic[:, 1] > 0, 0], to[to[:, 1] < 0, 0])
-        text = (
-            f"Zeni et al. 2008: contact at the heel furthest ahead of the hip, toe-off at the toe "
-            f"furthest behind it, extrema standing out by {delta:g} L"
-            + (
-                f" (auto: a foot rises only {clearance:.2g} L, below 2 x contact_height, or "
-                f"seems down in {duty:.0%} of frames)"
-                if method == "auto"
-                else ""
-            )
+        found, zeni_text = zeni_events(xy, times, leg, sign, delta)
+        text = zeni_text + (
+            f" (auto: a foot rises only {clearance:.2g} L, below 2 x contact_height, or "
+            f"seems down in {duty:.0%} of frames)"
+            if method == "auto"
+            else ""
         )
+    text += dropped_text
     return GaitEvents(
         left_contact=found["left"][0],
         left_toe_off=found["left"][1],
@@ -468,6 +480,18 @@ def gait_metrics(
         if rows[i + 1][1] != rows[i][1]:  # the other foot lands next: no step was missed
             durations[i] = step_time[i + 1] - step_time[i]
             flights[i] = step_time[i + 1] - toe_off[i]
+    # Sanity floor: no one steps faster than MIN_STEP_TIME (see course.analysis._gait_zeni);
+    # such "steps" (e.g. both feet's contacts found at the same moment) are dropped and said.
+    rejected: list[str] = []
+    short = np.isfinite(durations) & (durations < MIN_STEP_TIME)
+    if short.any():
+        rejected.append(
+            f"{int(short.sum())} step(s) shorter than {MIN_STEP_TIME:g} s (faster than "
+            f"{60 / MIN_STEP_TIME:.0f} steps/min, physiologically impossible) were left out: "
+            f"{', '.join(f'{d:.3f} s' for d in durations[short])}"
+        )
+        durations[short] = np.nan
+        flights[short] = np.nan
     median_step = _nanmedian(durations)
     return GaitMetrics(
         events=events,
@@ -483,4 +507,5 @@ def gait_metrics(
         flight_time=_nanmedian(flights),
         median_overstride=_nanmedian(np.array([r[3] for r in rows], dtype=np.float64)),
         median_shank_angle=_nanmedian(np.array([r[4] for r in rows], dtype=np.float64)),
+        rejected=tuple(rejected),
     )

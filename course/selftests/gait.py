@@ -140,6 +140,7 @@ class RunningGait(SideView):
         hip_ext_to = nan
         n_steps = 0
         if gm is not None:
+            extra.extend(gm.rejected)  # physiologically impossible steps left out, said aloud
             n_steps = int(np.isfinite(gm.step_time).sum())
             vals: list[float] = []
             for side in ("left", "right"):
