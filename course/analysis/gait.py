@@ -20,8 +20,18 @@ Posture 27:710) time contact at the heel furthest ahead of the pelvis and toe-of
 furthest behind it; that rule can fire early in running, where the foot is pulled back before it
 lands, so it is used only when the feet barely leave the ground in the image (walking, or a
 distant runner): ``method="auto"``, the default, decides and says which in ``GaitEvents.method``.
-On the synthetic clips of the tests, foot-height events land within a frame (noise-free) and
-within two frames with 1 px of white noise at 60 fps; smooth real tracks first.
+The Zeni events are taken from label-free envelopes (heel furthest ahead, toe furthest behind, of
+either foot), so the left/right leg swaps that side-view trackers make do not create events; see
+:mod:`course.analysis._gait_zeni`. On the synthetic clips of the tests, foot-height events land
+within a frame (noise-free) and within two frames with 1 px of white noise at 60 fps; smooth real
+tracks first. On the real Sports2D walker (30 fps) the Zeni heel strikes land within one frame
+of those counted by eye.
+
+Plausibility guards (both methods): frames where the hip centre jumps more than
+``MAX_HIP_JUMP`` leg lengths from its neighbours (the tracker followed someone else) or the feet
+are not below the hips are dropped before anything else and counted in ``GaitEvents.method``;
+steps shorter than ``MIN_STEP_TIME`` (0.18 s, faster than elite sprinters' ~5 steps/s) are left
+out of the cadence and listed in ``GaitMetrics.rejected``, never reported as a cadence.
 
 Outputs: per-foot contact and toe-off times (:class:`GaitEvents`), and per-step metrics with their
 medians (:class:`GaitMetrics`): cadence (steps/min), contact time, flight time, overstride (heel
@@ -267,9 +277,10 @@ def detect_gait_events(
         ``"height"`` (foot-height events, above), ``"zeni"`` (Zeni et al. 2008: contact when the
         heel is furthest ahead of the hip, toe-off when the toe is furthest behind it; robust
         for walking, where the feet barely leave the ground, but early in running, where the
-        foot is pulled back before landing) or ``"auto"``: height, unless a foot rarely rises
-        above ``2 * contact_height`` (95th percentile of its height) or seems down in over 75 %
-        of the frames, as in walking or a distant runner, then Zeni.
+        foot is pulled back before landing; label-free: a left/right swap of the tracker's leg
+        labels does not change it, and sides alternate) or ``"auto"``: height, unless a foot
+        rarely rises above ``2 * contact_height`` (95th percentile of its height) or seems down
+        in over 75 % of the frames, as in walking or a distant runner, then Zeni.
     zeni_delta
         How far (leg lengths) the heel/toe must swing back between two Zeni extrema.
 
