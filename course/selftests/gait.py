@@ -1,4 +1,4 @@
-"""Running gait from a side view, using the foot-height events of :mod:`course.analysis.gait`.
+"""Running gait from a side view, using the gait events of :mod:`course.analysis.gait`.
 
 Cadence, contact time, overstride, shank angle, trunk lean and hip extension at toe-off.
 
@@ -58,7 +58,8 @@ class RunningGait(SideView):
     limitations = (
         "Image-plane (2-D) angles and distances: the camera must be static, level and square to "
         "the running direction; a runner moving toward or away from it distorts them.",
-        "Contact events come from foot height in the image, so they are only as precise as one "
+        "Contact events come from foot height in the image (running) or from how far the feet "
+        "reach ahead of and behind the hip (walking), so they are only as precise as one "
         "frame (33 ms at 30 fps).",
     )
     thresholds = (
