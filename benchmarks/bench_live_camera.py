@@ -1,12 +1,14 @@
 """Live camera loop in a real browser: sustained fps and capture-to-overlay latency.
 
-Three variants measured in the same run, each in JupyterLab + headless Chromium with a fake
+Four variants measured in the same run, each in JupyterLab + headless Chromium with a fake
 camera (640x480, 30 fps y4m made from a real clip), MediaPipe lite in the kernel:
 
 - ``nodelay``: ``widgets.PoseCamera`` on the course's server settings (TCP_NODELAY);
 - ``stock``: the same widget on a stock jupyter_server (Nagle's algorithm on);
-- ``naive``: a widget that sends base64 PNG frames through a string trait and gets the
-  landmarks back as a JSON trait (one frame in flight too, so only the transport differs).
+- ``naive``: a widget that sends a base64 PNG frame through a string trait on a 30 fps timer
+  and gets the landmarks back as a JSON trait (what one writes first);
+- ``naive_paced``: the same PNG/trait transport, but one frame in flight like PoseCamera, so
+  only the transport differs from ``nodelay``.
 
 Each row also reports the kernel's memory at the start and the end of the stream and the
 median latency of the first and last fifth of the frames (a queue would make the last grow).
@@ -31,6 +33,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 
 NAIVE_ESM = r"""
+// Naive live camera: PNG data URLs through a string trait, landmarks back as a JSON trait.
+// paced=false: a timer sends a frame every 1/fps_cap s, whatever the kernel is doing (the
+// first thing one writes); paced=true: one frame in flight, like PoseCamera.
 const SK = [[11,12],[11,13],[13,15],[12,14],[14,16],[11,23],[12,24],[23,24],[23,25],[25,27],
   [24,26],[26,28]];
 function render({ model, el }) {
@@ -44,27 +49,29 @@ function render({ model, el }) {
   overlay.className = "rfl-overlay"; overlay.width = 640; overlay.height = 480;
   const cap = document.createElement("canvas");
   root.append(video, overlay); el.appendChild(root);
-  let running = true, t0 = 0, latest = null, last = -1e9, timer = null, stream = null;
+  const paced = model.get("paced");
+  let running = true, waiting = false, latest = null, timer = null, stream = null;
   const send = () => {
-    if (!running) return;
-    const gap = 1000 / model.get("fps_cap"), now = performance.now();
-    if (now - last < gap) { timer = setTimeout(send, gap - (now - last)); return; }
-    if (!video.videoWidth) { timer = setTimeout(send, 30); return; }
-    last = now; t0 = now;
+    if (!running || !video.videoWidth || (paced && waiting)) return;
+    const now = performance.now();
     cap.width = video.videoWidth; cap.height = video.videoHeight;
     cap.getContext("2d").drawImage(video, 0, 0);
-    model.set("frame_png", cap.toDataURL("image/png"));
-    model.set("frame_t", now / 1000);
+    const url = cap.toDataURL("image/png");
+    root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + url.length);
+    model.set("frame_png", `${now}|${url}`);
     model.save_changes();
-    timer = setTimeout(() => { t0 = 0; send(); }, 2000);
+    waiting = true;
+    if (paced) timer = setTimeout(() => { waiting = false; send(); }, 2000);
   };
   const onPose = () => {
-    if (!t0) return;
-    clearTimeout(timer);
-    const [lm] = JSON.parse(model.get("landmarks_json") || "[null]");
+    const [lm, n, t0] = JSON.parse(model.get("landmarks_json") || "[null, 0, 0]");
     latest = { lm, t0, drawn: false };
     root.dataset.frames = String(Number(root.dataset.frames) + 1);
-    t0 = 0; send();
+    if (paced) {
+      clearTimeout(timer); waiting = false;
+      const gap = 1000 / model.get("fps_cap"), wait = gap - (performance.now() - t0);
+      timer = setTimeout(send, Math.max(0, wait));
+    }
   };
   model.on("change:landmarks_json", onPose);
   let raf = 0;
@@ -85,26 +92,30 @@ function render({ model, el }) {
     root.rflLatencies.push(performance.now() - latest.t0);
   };
   raf = requestAnimationFrame(draw);
+  let interval = null;
   navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } }).then((s) => {
-    stream = s; video.srcObject = s; video.play(); send();
+    stream = s; video.srcObject = s; video.play();
+    if (paced) video.addEventListener("loadeddata", send, { once: true });
+    else interval = setInterval(send, 1000 / model.get("fps_cap"));
   });
   return () => { running = false; cancelAnimationFrame(raf); clearTimeout(timer);
-    stream?.getTracks().forEach((t) => t.stop()); model.off("change:landmarks_json", onPose); };
+    clearInterval(interval); stream?.getTracks().forEach((t) => t.stop());
+    model.off("change:landmarks_json", onPose); };
 }
 export default { render };
 """
 
-NAIVE_CELL = f'''
+NAIVE_CELL = """
 import base64, json
 import anywidget, traitlets as t
 from widgets._pose_pipeline import LivePipeline, decode_jpeg
 
 class NaiveCamera(anywidget.AnyWidget):
-    """Base64 PNG frames through a string trait; landmarks back as a JSON string trait."""
-    _esm = {NAIVE_ESM!r}
+    \"\"\"Base64 PNG frames through a string trait; landmarks back as a JSON string trait.\"\"\"
+    _esm = ESM
+    paced = t.Bool(PACED).tag(sync=True)
     fps_cap = t.Float(30).tag(sync=True)
     frame_png = t.Unicode("").tag(sync=True)
-    frame_t = t.Float(0).tag(sync=True)
     landmarks_json = t.Unicode("").tag(sync=True)
 
     def __init__(self, **kw):
@@ -114,15 +125,17 @@ class NaiveCamera(anywidget.AnyWidget):
 
     @t.observe("frame_png")
     def _frame(self, change):
-        data = base64.b64decode(change["new"].split(",", 1)[1])
-        res = self.pipeline.process(decode_jpeg(data), self.frame_t)  # cv2 decodes PNG too
+        stamp, url = change["new"].split("|", 1)
+        data = base64.b64decode(url.split(",", 1)[1])
+        res = self.pipeline.process(decode_jpeg(data), float(stamp) / 1000)  # cv2 reads PNG too
         self.frames_processed += 1
         lm = None if res.pose is None else res.pose.landmarks[:, :2].round(4).tolist()
-        self.landmarks_json = json.dumps([lm, self.frames_processed])
+        self.landmarks_json = json.dumps([lm, self.frames_processed, float(stamp)])
 
 cam = NaiveCamera()
 cam
-'''
+"""
+
 
 CAMERA_CELL = "from widgets import PoseCamera\ncam = PoseCamera(autostart=True, fps_cap=30)\ncam"
 MEM_CODE = (
@@ -152,9 +165,14 @@ def measure(
     """Stream for ``seconds`` after a warm-up and return one benchmark row."""
     h = _harness()
     root = work / variant
-    cell = NAIVE_CELL if variant == "naive" else CAMERA_CELL
+    if variant.startswith("naive"):
+        paced = variant == "naive_paced"
+        cell = NAIVE_CELL.replace("ESM", repr(NAIVE_ESM), 1).replace("PACED", str(paced))
+    else:
+        cell = CAMERA_CELL
     h.write_notebook(root / "bench.ipynb", [cell])
     server = h.start_lab(root, work / f"home-{variant}", nodelay=variant != "stock")
+    # (the naive variants run on the course's TCP_NODELAY server: only the widget differs)
     try:
         with h.browser(pw, work, camera=clip) as ctx:
             page = ctx.new_page()
@@ -165,12 +183,14 @@ def measure(
             mem0, _ = map(float, h.kernel_eval(page, MEM_CODE).split())
             start = page.evaluate(
                 "() => { const e = document.querySelector('.rfl-cam');"
-                " return [Number(e.dataset.frames), e.rflLatencies.length, performance.now()]; }"
+                " return [Number(e.dataset.frames), e.rflLatencies.length, performance.now(),"
+                " Number(e.dataset.bytesUp ?? 0)]; }"
             )
             time.sleep(seconds)
             end = page.evaluate(
                 "() => { const e = document.querySelector('.rfl-cam');"
-                " return [Number(e.dataset.frames), e.rflLatencies, performance.now()]; }"
+                " return [Number(e.dataset.frames), e.rflLatencies, performance.now(),"
+                " Number(e.dataset.bytesUp ?? 0)]; }"
             )
             mem1, processed = map(float, h.kernel_eval(page, MEM_CODE).split())
             page.close()
@@ -191,12 +211,16 @@ def measure(
         "kernel_mem_start_mb": mem0,
         "kernel_mem_end_mb": mem1,
         "frames": frames,
+        "kb_up_per_frame": (end[3] - start[3]) / max(frames, 1) / 1000,
         "seconds": round(elapsed_s, 1),
         "kernel_frames_total": int(processed),
     }
 
 
-def run(seconds: float, variants: Iterable[str] = ("naive", "stock", "nodelay")) -> Iterator[dict]:
+VARIANTS = ("naive", "naive_paced", "stock", "nodelay")
+
+
+def run(seconds: float, variants: Iterable[str] = VARIANTS) -> Iterator[dict]:
     """Measure each variant in turn (same machine, same clip) and yield rows."""
     h = _harness()
     from course.data import media
@@ -217,7 +241,7 @@ def run(seconds: float, variants: Iterable[str] = ("naive", "stock", "nodelay"))
 
 
 def cases(quick: bool) -> Iterable[dict]:
-    """Rows for ``python -m benchmarks``: naive, stock and nodelay, 8 s (quick) or 20 s each."""
+    """Rows for ``python -m benchmarks``: every variant, 8 s (quick) or 20 s each."""
     yield from run(8.0 if quick else 20.0)
 
 
@@ -225,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_live_camera")
     parser.add_argument("--long", action="store_true", help="stream 10 minutes per variant")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per variant")
-    parser.add_argument("--variants", default="naive,stock,nodelay")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
     args = parser.parse_args(argv)
     seconds = 600.0 if args.long else args.seconds
     for row in run(seconds, args.variants.split(",")):

@@ -336,6 +336,7 @@ function render({ model, el }) {
     const p = prepared;
     prepared = null;
     const id = ++nextId;
+    root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + p.buf.byteLength);
     sizeCanvases(p.w, p.h);
     transmit(id, p.t0, { type: "frame", id, t: p.t0 / 1000, w: p.w, h: p.h }, [p.buf]);
     // start the next capture so that it is encoded just when this answer should arrive
