@@ -42,8 +42,12 @@ CLIPS = ("sports2d-demo", "pose2sim-single-cam01", "pose2sim-single-cam03")
 def kernel_env(
     pose_model: Callable[[str], Path], sample_clip: Callable[[str], Path]
 ) -> dict[str, str]:
-    """Environment of the lesson kernels: the session's lite model, the clips already cached."""
+    """Environment of the lesson kernels: the session's models, the clips already cached.
+
+    Live-style cells use the lite model; lesson 04 analyses a recorded clip with the full one.
+    """
     lite = pose_model("lite")
+    assert pose_model("full").parent == lite.parent
     for name in CLIPS:
         sample_clip(name)
     return {**os.environ, "RUNNING_FORM_LAB_MODELS": str(lite.parent)}
