@@ -215,6 +215,34 @@ def test_refused_camera_says_so(lab: H.Server, pw: Any, work: Path, clip: Path) 
             H.screenshot(page, "camera-refused")
 
 
+def test_no_camera_and_insecure_origin_say_what_to_do(lab: H.Server, pw: Any, work: Path) -> None:
+    """No video device at all (NotFoundError), and a plain-http page on a non-localhost name,
+    where browsers hide navigator.mediaDevices (a class server without HTTPS)."""
+    rules = "--host-resolver-rules=MAP rfl-class.test 127.0.0.1"
+    with H.browser(pw, work, no_camera=True, extra_args=(rules,)) as ctx:
+        page = ctx.new_page()
+        with artifacts(page, "no-camera", lab):
+            H.open_notebook(page, lab, "refused.ipynb")
+            H.run_all(page)
+            page.wait_for_selector(".rfl-cam[data-status=error]", timeout=60000)
+            assert page.get_attribute(".rfl-cam", "data-error") == "NotFoundError"
+            assert "No camera found" in page.inner_text(".rfl-cam .rfl-banner")
+        page.close()
+        page = ctx.new_page()
+        with artifacts(page, "insecure-origin", lab):
+            page.goto(f"http://rfl-class.test:{lab.port}/lab/tree/refused.ipynb?reset")
+            page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60000)
+            assert page.evaluate("() => window.isSecureContext") is False
+            assert page.evaluate(H._READY_JS)
+            H.run_all(page)
+            page.wait_for_selector(".rfl-cam[data-status=error]", timeout=60000)
+            assert page.get_attribute(".rfl-cam", "data-error") == "insecure"
+            text = page.inner_text(".rfl-cam .rfl-banner")
+            assert "HTTPS" in text and f"http://localhost:{lab.port}" in text
+            H.screenshot(page, "insecure-origin")
+        page.close()
+
+
 def test_voila_coach_mode(work: Path, context: Any) -> None:
     nb = H.write_notebook(work / "voila" / "coach.ipynb", LIVE_CELLS[:1])
     server = H.start_voila(nb, work / "voila-home")

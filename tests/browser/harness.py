@@ -190,6 +190,8 @@ def start_lab(root: Path, home: Path, *, nodelay: bool = True, timeout: float = 
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--ServerApp.terminals_enabled=False",
+        # tests also open the page under a made-up host name (an insecure origin)
+        "--ServerApp.allow_remote_access=True",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         extra.append("--ServerApp.allow_root=True")
@@ -254,15 +256,22 @@ def playwright() -> Iterator[Any]:
 
 @contextlib.contextmanager
 def browser(
-    pw: Any, tmp: Path, *, camera: Path | None = None, allow_camera: bool = True
+    pw: Any,
+    tmp: Path,
+    *,
+    camera: Path | None = None,
+    allow_camera: bool = True,
+    no_camera: bool = False,
+    extra_args: tuple[str, ...] = (),
 ) -> Iterator[Any]:
     """A headless Chromium context (Playwright) with a fake camera playing ``camera`` (y4m).
 
     ``allow_camera=False`` omits the fake-UI flag, so Chromium refuses the camera
-    (NotAllowedError), as when a learner clicks "Block".
+    (NotAllowedError), as when a learner clicks "Block". ``no_camera=True`` gives the page no
+    video device at all (NotFoundError).
     """
-    args = list(CHROMIUM_FLAGS)
-    if camera is not None:
+    args = [*CHROMIUM_FLAGS, *extra_args]
+    if camera is not None and not no_camera:
         args += [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={camera}"]
     if allow_camera:
         args.append(FAKE_UI_FLAG)

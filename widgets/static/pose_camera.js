@@ -258,7 +258,8 @@ function render({ model, el }) {
       const name = err?.name in CAMERA_ERRORS ? err.name :
         err?.name === "SecurityError" ? "NotAllowedError" :
         err?.name === "TrackStartError" ? "NotReadableError" : null;
-      const text = name ? CAMERA_ERRORS[name] : `Could not open the camera: ${err?.name}: ${err?.message}`;
+      const text = (name ? CAMERA_ERRORS[name] : `Could not open the camera: ${err?.name}: ${err?.message}`)
+        .replace("localhost:PORT", `localhost:${location.port || "8888"}`);
       root.dataset.error = name ?? "unknown";
       setStatus("error", text);
       setIndicator();
