@@ -136,13 +136,24 @@ def test_live_camera_landmarks_reach_the_overlay(lab: H.Server, context: Any) ->
         H.wait_dataset_at_least(page, ".rfl-cam", "drawn", drawn + 10, timeout_ms=30000)
         assert "kernel_busy" not in [s["status"] for s in cam_state(page)]
 
-        # record a take, then replay it frame by frame in the page
-        H.kernel_eval(page, "cam.record = True")
-        time.sleep(1.5)
-        out = H.kernel_eval(page, "cam.record = False; print(cam.takes[0]['n_frames'])")
-        assert int(out) >= 5
-        page.locator(".rfl-cam .rfl-take-list button", has_text="Replay").first.click()
+        # record two takes with the Record button, replay them side by side, step a frame
+        record = page.locator(".rfl-cam .rfl-rec").first
+        for _ in range(2):
+            record.click()
+            page.wait_for_selector(".rfl-rec[aria-pressed=true]", timeout=5000)
+            time.sleep(1.2)
+            record.click()
+            page.wait_for_selector(".rfl-rec[aria-pressed=false]", timeout=5000)
+        out = H.kernel_eval(page, "print(*[t['n_frames'] for t in cam.takes])")
+        assert len(out.split()) == 2 and min(map(int, out.split())) >= 5, out
+        takes = page.locator(".rfl-cam .rfl-takes").first
+        takes.locator("select").nth(0).select_option("0")
+        takes.locator("select").nth(1).select_option("1")
+        takes.locator("button", has_text="Replay").click()
         page.wait_for_selector(".rfl-takes[data-replay-frame='0']", timeout=15000)
+        assert takes.locator("canvas.rfl-replay-canvas").count() == 2
+        H.ARTIFACTS.mkdir(exist_ok=True)
+        takes.screenshot(path=str(H.ARTIFACTS / "replay-side-by-side.png"))
         page.locator(".rfl-cam button", has_text="Frame ▶").first.click()
         page.wait_for_selector(".rfl-takes[data-replay-frame='1']", timeout=15000)
         H.screenshot(page, "live-camera")
