@@ -122,6 +122,13 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("running-form-lab")) / FILENAME
 
 
+def _schema_state(con: sqlite3.Connection) -> tuple[int, int]:
+    """``(user_version, number of schema objects)`` of an open database."""
+    version = int(con.execute("PRAGMA user_version").fetchone()[0])
+    objects = int(con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    return version, objects
+
+
 class ProgressLog:
     """The learner's self-test history in SQLite.
 
@@ -175,22 +182,22 @@ class ProgressLog:
             con.close()
 
     def _check(self, con: sqlite3.Connection, *, create: bool) -> None:
-        version = int(con.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise ProgressError(
-                f"{self.path} was written by a newer Running Form Lab (log schema {version}; "
-                f"this version reads up to {SCHEMA_VERSION}). Upgrade the course package."
-            )
-        if version == SCHEMA_VERSION:
-            return
-        if con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise sqlite3.DatabaseError("it is an SQLite file with other content, not a log")
-        if not create:
+        # Both reads in one transaction: another process may be creating the schema right now,
+        # and its tables and user_version become visible together only within one snapshot.
+        con.execute("BEGIN")
+        try:
+            version, objects = _schema_state(con)
+        finally:
+            con.execute("COMMIT")
+        self._validate(version, objects)
+        if version == SCHEMA_VERSION or not create:
             return
         con.execute("PRAGMA journal_mode = WAL")
         con.execute("BEGIN IMMEDIATE")
         try:
-            if int(con.execute("PRAGMA user_version").fetchone()[0]) == 0:
+            version, objects = _schema_state(con)  # again, now that we hold the write lock
+            self._validate(version, objects)
+            if version == 0:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         con.execute(statement)
@@ -199,6 +206,15 @@ class ProgressLog:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def _validate(self, version: int, objects: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise ProgressError(
+                f"{self.path} was written by a newer Running Form Lab (log schema {version}; "
+                f"this version reads up to {SCHEMA_VERSION}). Upgrade the course package."
+            )
+        if version != SCHEMA_VERSION and objects:
+            raise sqlite3.DatabaseError("it is an SQLite file with other content, not a log")
 
     # -- API -----------------------------------------------------------------------------------
     def record(self, result: _ResultLike, *, notes: str = "", when: datetime | None = None) -> int:
