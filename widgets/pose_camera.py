@@ -10,8 +10,9 @@ Record (landmarks only; video frames too if ``record_video=True``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -250,8 +251,6 @@ class PoseCamera(anywidget.AnyWidget):
         SourceRun
             Landmarks, the self-test result and the processing rate.
         """
-        import time
-
         name = source if source is not None else self.source
         if not name:
             raise ValueError(
@@ -276,7 +275,7 @@ class PoseCamera(anywidget.AnyWidget):
         if take is None:
             raise ValueError(f"the video {name!r} has no readable frames.")
         series = take.to_series()
-        series = PoseSeries(**{**series.__dict__, "t": np.asarray(recorder.t), "source": name})
+        series = replace(series, t=np.asarray(recorder.t), source=name)  # video times, in s
         n = len(series)
         return SourceRun(series, self._pipeline.result(), n, n / elapsed if elapsed > 0 else 0.0)
 
