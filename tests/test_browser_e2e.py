@@ -183,14 +183,19 @@ def test_selftest_reaches_result_card_and_log(lab: H.Server, context: Any) -> No
         page.wait_for_selector(".rfl-st[data-phase=capture]", timeout=60000)
         page.wait_for_selector(".rfl-st-result:not([hidden])", timeout=60000)
         card = page.inner_text(".rfl-st-result")
-        assert "Your numbers" in card and "Saved to your progress log" in card
-        saved_id = page.get_attribute(".rfl-st", "data-saved")
+        assert "Your numbers" in card and "Not saved" in card
         # the result card takes the focus, and the camera is turned off after the test
         assert page.evaluate("() => document.activeElement.classList.contains('rfl-st-result')")
+        db = lab.home / "learner-data" / "progress.sqlite3"
+        assert not db.exists(), "nothing may be stored before the learner presses Save"
+        page.locator(".rfl-st-save").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".rfl-st[data-saved]:not([data-saved=''])", timeout=30000)
+        assert "Saved to your progress log" in page.inner_text(".rfl-st-result")
+        saved_id = page.get_attribute(".rfl-st", "data-saved")
         page.wait_for_selector("text=○ camera off", timeout=15000)
         H.screenshot(page, "selftest-result")
     page.close()
-    db = lab.home / "learner-data" / "progress.sqlite3"
     rows = sqlite3.connect(db).execute("SELECT id, test, timestamp FROM results").fetchall()
     assert [r[1] for r in rows] == ["jump_height"]
     assert str(rows[0][0]) == saved_id

@@ -49,7 +49,9 @@ def test_diagrams_differ_by_view(view: str) -> None:
 @pytest.mark.media
 def test_finished_test_is_saved_with_timestamp(tmp_path) -> None:
     db = tmp_path / "log.sqlite3"
-    st = SelfTest("jump_height", log_path=db, countdown=0.0, hold_to_start=0.0, duration=0.5)
+    st = SelfTest(
+        "jump_height", save=True, log_path=db, countdown=0.0, hold_to_start=0.0, duration=0.5
+    )
     before = datetime.now(timezone.utc)
     run = st.run_source(source=CLIP)
     st.camera.close()
@@ -69,13 +71,18 @@ def test_finished_test_is_saved_with_timestamp(tmp_path) -> None:
 @pytest.mark.media
 def test_nothing_saved_without_save(tmp_path) -> None:
     db = tmp_path / "log.sqlite3"
-    st = SelfTest(
-        "jump_height", save=False, log_path=db, countdown=0.0, hold_to_start=0.0, duration=0.5
-    )
+    st = SelfTest("jump_height", log_path=db, countdown=0.0, hold_to_start=0.0, duration=0.5)
     st.run_source(source=CLIP)
     st.camera.close()
     assert st.panel.result is not None and st.panel.saved == {}
-    assert not db.exists()
+    assert not db.exists(), "the default stores nothing until the learner presses Save"
+    # the card's "Save to my log" button sends this action; only then is the result stored
+    st._on_action(st.panel, {"type": "action", "action": "save"}, [])
+    assert st.panel.saved["id"] == st.saved_id
+    rows = sqlite3.connect(db).execute("SELECT id, test FROM results").fetchall()
+    assert rows == [(st.saved_id, "jump_height")]
+    st._on_action(st.panel, {"type": "action", "action": "save"}, [])  # a second press: no copy
+    assert len(ProgressLog(db).history()) == 1
 
 
 @pytest.mark.media

@@ -2,8 +2,10 @@
 
 The panel walks the learner through the test: what it measures (with a small diagram of where
 to stand), a live setup check, the countdown, live feedback, then a result card with the
-numbers, what they mean and where the thresholds come from. The result is saved with a
-timestamp to the learner's log (:class:`course.progress.ProgressLog`).
+numbers, what they mean and where the thresholds come from. Nothing is stored until the learner
+presses *Save to my log* on the result card (or the test was made with ``save=True``); then the
+result's numbers, never the video, go to the learner's log (:class:`course.progress.ProgressLog`)
+with a timestamp.
 """
 
 from __future__ import annotations
@@ -136,7 +138,9 @@ class SelfTest(ipywidgets.VBox):
     source
         ``""`` for the webcam, or a video path / ``"sample:<name>"`` (see :class:`PoseCamera`).
     save
-        Save the result to the learner's log when the test finishes.
+        Save the result to the learner's log as soon as the test finishes. By default (False)
+        the result card offers a *Save to my log* button instead, so nothing is stored unless
+        the learner asks.
     log_path
         SQLite file of the log (default: ``course.progress.default_path()``).
     camera
@@ -156,7 +160,7 @@ class SelfTest(ipywidgets.VBox):
         test: str = "pelvic_tilt",
         *,
         source: str = "",
-        save: bool = True,
+        save: bool = False,
         log_path: str | Path | None = None,
         camera: dict[str, Any] | None = None,
         **protocol_options: Any,
@@ -250,6 +254,11 @@ class SelfTest(ipywidgets.VBox):
             self.camera.start()
         elif action == "stop":
             self.camera.stop()
+        elif action == "save" and self.panel.result is not None and not self.panel.saved:
+            try:
+                self.panel.saved = self.save_result()
+            except Exception as exc:  # shown on the card; the result stays on screen to retry
+                self.panel.error = f"Could not save the result: {exc}"
 
     def run_source(self, **kwargs: Any) -> Any:
         """Run the test on the camera's video source synchronously (see PoseCamera.run_source)."""

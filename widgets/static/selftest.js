@@ -103,10 +103,13 @@ function render({ model, el }) {
   function renderResult() {
     const r = model.get("result");
     card.hidden = !r;
-    if (!r) { shown = null; return; }
-    if (shown === r) return;
-    shown = r;
     const saved = model.get("saved") ?? {};
+    if (!r) { shown = null; return; }
+    const key = `${saved.id ?? ""}|${model.get("error") ?? ""}`;
+    if (shown === r && card.dataset.key === key) return;
+    const first = shown !== r;
+    shown = r;
+    card.dataset.key = key;
     card.replaceChildren();
     const pass = !!r.passed;
     const heading = h("h4", "rfl-st-verdict",
@@ -122,7 +125,7 @@ function render({ model, el }) {
     for (const [name, m] of Object.entries(r.metrics ?? {})) {
       const tr = h("tr");
       const mm = /** @type {any} */ (m);
-      tr.append(h("td", "", name.replace(/_/g, " ")), h("td", "rfl-num", `${num(mm.value)} ${mm.unit ?? ""}`),
+      tr.append(h("td", "", name.replace(/_/g, " ")), h("td", "rfl-num", `${num(mm.value, mm.unit === "count" ? 0 : 1)} ${mm.unit === "count" ? "" : mm.unit ?? ""}`),
         h("td", "", mm.description ?? ""));
       table.append(tr);
     }
@@ -143,16 +146,28 @@ function render({ model, el }) {
     }
     card.append(h("p", "rfl-st-saved", saved.timestamp
       ? `✔ Saved to your progress log at ${new Date(saved.timestamp).toLocaleString()}.`
-      : "Not saved to your log."));
+      : "Not saved: nothing is stored unless you press the button below."));
+    if (model.get("error")) card.append(h("p", "rfl-st-error", `⚠ ${model.get("error")}`));
+    if (!saved.timestamp && r.completed !== false) {
+      const saveBtn = /** @type {HTMLButtonElement} */ (h("button", "rfl-st-save", "💾 Save to my log"));
+      saveBtn.type = "button";
+      saveBtn.title = "Store these numbers (never the video) with today's date in your local progress log";
+      saveBtn.addEventListener("click", () => {
+        saveBtn.disabled = true;
+        saveBtn.textContent = "Saving…";
+        model.send({ type: "action", action: "save" });
+      });
+      card.append(saveBtn);
+    }
     root.dataset.saved = saved.id ? String(saved.id) : "";
-    card.focus();
+    if (first) card.focus();
   }
 
   const onStart = () => model.send({ type: "action", action: "start" });
   const onStop = () => model.send({ type: "action", action: "stop" });
   startBtn.addEventListener("click", onStart);
   stopBtn.addEventListener("click", onStop);
-  const names = ["phase", "message", "checks", "progress", "result", "saved"];
+  const names = ["phase", "message", "checks", "progress", "result", "saved", "error"];
   for (const n of names) model.on(`change:${n}`, update);
   update();
   return () => {
