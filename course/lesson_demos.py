@@ -2,12 +2,12 @@
 
 No freely licensed clip shows a pelvic tilt, a kneeling hip-extension test, an ankle lean, a
 glute bridge or a single-leg balance test (the sample clips show walking, jumping jacks and a
-lunge). So that every self-test lesson works without a camera, this module scripts a stick
-figure (segment lengths as fractions of stature, after Winter's adult proportions), moves its
-joints through the test, and projects it like a camera would. The result is a
-:class:`~course.pose.types.PoseSeries` whose ``source`` starts with ``"SYNTHETIC"``; the
-protocols run on it exactly as on a real recording. The angles put in are known, so a learner can
-check that the protocol reads them back.
+lunge). So that every self-test lesson works without a camera, this module scripts the stick
+figure of :mod:`course.pose.synthetic` (segment lengths as fractions of stature, after Winter's
+adult proportions), moves its joints through the test, and projects it like a camera would.
+The result is a :class:`~course.pose.types.PoseSeries` whose ``source`` starts with
+``"SYNTHETIC"``; the protocols run on it exactly as on a real recording. The angles put in are
+known, so a learner can check that the protocol reads them back.
 
 All angles in degrees, times in seconds, lengths in metres.
 
@@ -22,16 +22,18 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from course.pose.landmarks import N_LANDMARKS
 from course.pose.landmarks import Landmark as L
+from course.pose.synthetic import SHANK, STAND_HIP, THIGH, profile, stick_figure, to_series
 from course.pose.types import FloatArray, PoseSeries
 
 __all__ = [
+    "SHANK",
+    "STAND_HIP",
+    "THIGH",
     "ankle_lean",
     "glute_bridge",
     "hip_extension",
@@ -45,177 +47,6 @@ __all__ = [
 ]
 
 FPS = 30.0
-# Segment lengths as fractions of stature (Winter's adult proportions, rounded).
-SHANK, THIGH, TRUNK, ARM = 0.246, 0.245, 0.288, 0.33
-ANKLE_HEIGHT, HIP_WIDTH, SHOULDER_WIDTH = 0.039, 0.11, 0.20
-HEEL_BACK, TOE_FRONT = 0.04, 0.11
-STAND_HIP = ANKLE_HEIGHT + SHANK + THIGH  # hip height standing, × stature
-#: Head points: (up along the trunk, forward, to the right) from the shoulder midpoint, × stature.
-HEAD = {
-    L.NOSE: (0.100, 0.055, 0.0),
-    L.LEFT_EYE_INNER: (0.112, 0.045, -0.010),
-    L.LEFT_EYE: (0.112, 0.042, -0.018),
-    L.LEFT_EYE_OUTER: (0.112, 0.038, -0.026),
-    L.RIGHT_EYE_INNER: (0.112, 0.045, 0.010),
-    L.RIGHT_EYE: (0.112, 0.042, 0.018),
-    L.RIGHT_EYE_OUTER: (0.112, 0.038, 0.026),
-    L.LEFT_EAR: (0.100, 0.0, -0.040),
-    L.RIGHT_EAR: (0.100, 0.0, 0.040),
-    L.MOUTH_LEFT: (0.082, 0.048, -0.014),
-    L.MOUTH_RIGHT: (0.082, 0.048, 0.014),
-}
-_ANGLES = (
-    "trunk", "trunk_side", "thigh_left", "thigh_right", "knee_left", "knee_right",
-    "pelvis_drop", "lie",
-)  # fmt: skip
-
-
-def profile(t: FloatArray, knots: Mapping[float, float]) -> FloatArray:
-    """A scripted movement: piecewise-linear through ``{time (s): value}`` knots.
-
-    Examples
-    --------
-    >>> profile(np.array([0.0, 0.5, 1.0, 2.0]), {0: 0, 1: 10}).tolist()
-    [0.0, 5.0, 10.0, 10.0]
-    """
-    ks = sorted(knots)
-    return np.interp(t, ks, [float(knots[k]) for k in ks])
-
-
-def _per_frame(value: Any, n: int) -> FloatArray:
-    a = np.asarray(value, dtype=np.float64)
-    return np.broadcast_to(a, (n,)).astype(np.float64)
-
-
-def stick_figure(n: int, *, height: float = 1.75, **params: Any) -> FloatArray:
-    """Joint positions ``(n, 33, 3)`` of the stick figure, in metres.
-
-    Body frame: X forward, Y up, Z to the person's right. Angles in degrees, each a scalar or an
-    ``(n,)`` array: ``trunk`` (+ forward lean), ``trunk_side`` (+ toward the right),
-    ``thigh_left``/``thigh_right`` (+ knee forward of the hip), ``knee_left``/``knee_right``
-    (flexion), ``pelvis_drop`` (+ left hip lower), ``lie`` (whole body rotated about Z, −90 lies
-    on the back). Positions in metres: ``root_x``, ``root_y`` (hip-midpoint height; default
-    standing), ``root_z``. Arms hang along the trunk.
-    """
-    unknown = set(params) - {*_ANGLES, "root_x", "root_y", "root_z"}
-    if unknown:
-        raise TypeError(
-            f"unknown stick-figure parameters {sorted(unknown)}; known: "
-            f"{sorted({*_ANGLES, 'root_x', 'root_y', 'root_z'})}."
-        )
-    h = float(height)
-    rad = {k: np.radians(_per_frame(params.get(k, 0.0), n)) for k in _ANGLES}
-    root = np.stack(
-        [
-            _per_frame(params.get("root_x", 0.0), n),
-            _per_frame(params.get("root_y", STAND_HIP * h), n),
-            _per_frame(params.get("root_z", 0.0), n),
-        ],
-        axis=-1,
-    )
-    out = np.zeros((n, N_LANDMARKS, 3))
-    drop, half = rad["pelvis_drop"], 0.5 * HIP_WIDTH * h
-    zero = 0.0 * drop
-    for side, lat in (("left", -1.0), ("right", 1.0)):
-        hip = root + np.stack([zero, lat * half * np.sin(drop), lat * half * np.cos(drop)], -1)
-        th, kn = rad[f"thigh_{side}"], rad[f"knee_{side}"]
-        knee = hip + THIGH * h * np.stack([np.sin(th), -np.cos(th), zero], -1)
-        ankle = knee + SHANK * h * np.stack([np.sin(th - kn), -np.cos(th - kn), zero], -1)
-        floor = ankle + np.array([0.0, -0.9 * ANKLE_HEIGHT * h, 0.0])
-        s = side.upper()
-        out[:, L[f"{s}_HIP"]] = hip
-        out[:, L[f"{s}_KNEE"]] = knee
-        out[:, L[f"{s}_ANKLE"]] = ankle
-        out[:, L[f"{s}_HEEL"]] = floor - np.array([HEEL_BACK * h, 0.0, 0.0])
-        out[:, L[f"{s}_FOOT_INDEX"]] = floor + np.array([TOE_FRONT * h, 0.0, 0.0])
-    tr, ts = rad["trunk"], rad["trunk_side"]
-    up = np.stack([np.sin(tr) * np.cos(ts), np.cos(tr) * np.cos(ts), np.sin(ts)], -1)
-    fwd = np.stack([np.cos(tr), -np.sin(tr), zero], -1)
-    right = np.cross(fwd, up)
-    shoulders = root + TRUNK * h * up
-    for side, lat in (("left", -1.0), ("right", 1.0)):
-        s = side.upper()
-        shoulder = shoulders + lat * 0.5 * SHOULDER_WIDTH * h * right
-        out[:, L[f"{s}_SHOULDER"]] = shoulder
-        out[:, L[f"{s}_ELBOW"]] = shoulder - 0.55 * ARM * h * up
-        wrist = shoulder - ARM * h * up
-        out[:, L[f"{s}_WRIST"]] = wrist
-        for part, extra in (("PINKY", 0.05), ("INDEX", 0.06), ("THUMB", 0.03)):
-            out[:, L[f"{s}_{part}"]] = wrist - extra * h * up
-    for idx, (u, f, r) in HEAD.items():
-        out[:, idx] = shoulders + u * h * up + f * h * fwd + r * h * right
-    lie = rad["lie"]
-    if np.any(lie):
-        c, s_ = np.cos(lie)[:, None], np.sin(lie)[:, None]
-        x, y = out[..., 0].copy(), out[..., 1].copy()
-        out[..., 0], out[..., 1] = c * x + s_ * y, -s_ * x + c * y
-    return out
-
-
-def to_series(
-    joints: FloatArray,
-    t: FloatArray,
-    *,
-    label: str,
-    view: str = "side",
-    facing: str = "right",
-    image_size: tuple[int, int] = (1280, 720),
-    height: float = 1.75,
-    fill: float = 0.75,
-    center_x: float = 0.5,
-    ground: float = 0.9,
-) -> PoseSeries:
-    """Project joints like a fixed camera would, into a labelled SYNTHETIC pose series.
-
-    Parameters
-    ----------
-    joints
-        ``(n, 33, 3)`` from :func:`stick_figure`, metres.
-    t
-        ``(n,)`` frame times, s.
-    label
-        What the sequence shows; stored in ``source`` after ``"SYNTHETIC stick figure: "``.
-    view
-        ``"side"`` (the person faces ``facing`` in the image, ``"left"`` or ``"right"``) or
-        ``"front"`` (the person faces the camera).
-    image_size, height, fill, center_x, ground
-        Image size in pixels; stature in m, filling ``fill`` of the image height; the body's
-        origin at column ``center_x`` and the floor at row ``ground`` (fractions of the image).
-    """
-    x3, y3, z3 = joints[..., 0], joints[..., 1], joints[..., 2]
-    if view == "side":
-        u, depth = (x3, -z3) if facing == "right" else (-x3, z3)
-    elif view == "front":
-        u, depth = -z3, -x3
-    else:
-        raise ValueError(f"view must be 'side' or 'front'; got {view!r}.")
-    w, hpx = image_size
-    ppm = fill * hpx / height
-    hips = [L.LEFT_HIP, L.RIGHT_HIP]
-    landmarks = np.stack(
-        [
-            (center_x * w + u * ppm) / w,
-            (ground * hpx - y3 * ppm) / hpx,
-            (depth - depth[:, hips].mean(axis=1, keepdims=True)) * ppm / w,
-        ],
-        axis=-1,
-    )
-    root = joints[:, hips].mean(axis=1, keepdims=True)
-    rel = joints - root
-    world = np.stack([u - u[:, hips].mean(axis=1, keepdims=True), -rel[..., 1], depth], -1)
-    n = len(t)
-    visibility = np.full((n, N_LANDMARKS), 0.99)
-    outside = np.any((landmarks[..., :2] < 0) | (landmarks[..., :2] > 1), axis=-1)
-    visibility[outside] = 0.2
-    return PoseSeries(
-        t=np.asarray(t, dtype=np.float64),
-        landmarks=np.ascontiguousarray(landmarks),
-        world=np.ascontiguousarray(world),
-        visibility=visibility,
-        image_size=image_size,
-        n_people=np.ones(n, dtype=np.int64),
-        source=f"SYNTHETIC stick figure: {label}",
-    )
 
 
 def _t(seconds: float) -> FloatArray:
