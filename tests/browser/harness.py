@@ -197,7 +197,10 @@ def start_lab(root: Path, home: Path, *, nodelay: bool = True, timeout: float = 
         extra.append("--ServerApp.allow_root=True")
     cmd = lab_command(root=root, port=port, ip="127.0.0.1", open_browser=False, extra=extra)
     if not nodelay:
+        # a stock server: neither the command-line class nor the extension that installing the
+        # course enables (etc/jupyter/jupyter_server_config.d/running-form-lab.json)
         cmd = [c for c in cmd if "kernel_websocket_connection_class" not in c]
+        cmd.append("--ServerApp.jpserver_extensions=course.server=False")
     settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)
     (settings / "notification.jupyterlab-settings").write_text(
