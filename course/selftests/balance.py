@@ -36,7 +36,8 @@ SPRINGER = (
     "trials, 45 s ceiling; values here are rounded and pooled over sexes"
 )
 #: Approximate best-of-three single-leg stance times (s) by age band, rounded and pooled over
-#: sexes from Springer et al. 2007 (the paper tabulates men and women separately).
+#: sexes from Springer et al. 2007 (the paper tabulates men and women separately). The values were
+#: written down without the paper at hand: check them against its tables before relying on them.
 NORMS: dict[str, tuple[tuple[int, int, float], ...]] = {
     "open": ((18, 39, 43.0), (40, 49, 40.0), (50, 59, 37.0), (60, 69, 27.0), (70, 79, 15.0),
              (80, 120, 6.0)),
