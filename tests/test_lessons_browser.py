@@ -48,14 +48,7 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 PLOT_CALLS = re.compile(r"\b(?:\w+Explorer|JumpAnalyzer|\w+_figure)\(")
 # Layout faults seen in the screenshots and not fixable here (the lesson passes every other check
 # first; when the fault is fixed, the test fails until the entry is deleted).
-KNOWN_LAYOUT_FAULTS = {
-    "01": "ForceTimeExplorer: its two-row legend above the plot (course/plots/_common.py _layout, "
-    "legend y=1.01, top margin 90 px) climbs into the plot title",
-    "02": "JumpAnalyzer: slider labels longer than description_width 14em "
-    "(widgets/explorer_base.py) are cut off",
-    "04": "HorizontalForceExplorer: the slider label 'Extra overstride, step 2 (cm)' is cut off "
-    "(description_width 14em in widgets/explorer_base.py)",
-}
+KNOWN_LAYOUT_FAULTS: dict[str, str] = {}
 ERROR_TEXT = re.compile(r"Traceback|\b\w*Error\b|Error displaying widget")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -90,8 +90,8 @@ class Explorer:
                 description=c.label,
                 readout_format=c.fmt,
                 continuous_update=True,
-                style={"description_width": "14em"},
-                layout=ipw.Layout(width="30em"),
+                style={"description_width": "16em"},
+                layout=ipw.Layout(width="32em"),
             )
             s.observe(self._on_slider, names="value")
             self._sliders[c.name] = s

@@ -70,8 +70,8 @@ class JumpAnalyzer(Explorer):
         "thresholds to see how much the numbers depend on them."
     )
     CONTROLS = (
-        Control("onset_sd", "Onset threshold (× SD of quiet standing)", 1.0, 10.0, 0.5, 5.0, ".1f"),
-        Control("takeoff_threshold", "Take-off/landing threshold (N)", 1.0, 50.0, 1.0, 20.0, ".0f"),
+        Control("onset_sd", "Onset threshold (× quiet SD)", 1.0, 10.0, 0.5, 5.0, ".1f"),
+        Control("takeoff_threshold", "Take-off threshold (N)", 1.0, 50.0, 1.0, 20.0, ".0f"),
     )
 
     def __init__(

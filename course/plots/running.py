@@ -56,7 +56,12 @@ def force_time_figure(*, height: int = 460) -> go.Figure:
             _overlay_trace(),
         ]
     )
-    _layout(fig, "Running is a vertical jump: vertical force, step after step", height)
+    _layout(
+        fig,
+        "Running is a vertical jump: vertical force, step after step",
+        height,
+        legend_below=True,
+    )
     fig.update_xaxes(title_text="Time (s)", rangemode="tozero")
     fig.update_yaxes(title_text="Vertical force (body weights, BW)", range=[0, 3.6])
     fig.add_annotation(
@@ -305,7 +310,8 @@ def lean_figure(*, height: int = 560) -> go.Figure:
             y=[],
             name="This lean",
             mode="markers+text",
-            textposition="top left",
+            textposition="top right",
+            cliponaxis=False,
             marker={"size": 13, "color": PALETTE["vermillion"], "symbol": "diamond"},
             hovertemplate="lean %{x:.1f}°<br>a = %{y:.2f} m/s²<extra></extra>",
         ),
