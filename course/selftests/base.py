@@ -607,6 +607,47 @@ class SideView(Protocol):
             self.side = ck.near_side(pose)
 
 
+class ScriptedSideView(SideView):
+    """A side-view test whose capture follows scripted segments ``(name, seconds, message)``.
+
+    Subclasses set ``self.segments`` before calling ``super().__init__`` and implement
+    :meth:`_segment_frame`; this class times the segments, ends the capture after the last one and
+    answers frames without a person.
+    """
+
+    segments: tuple[tuple[str, float, str], ...]
+    trace: Trace
+    #: Message when the last segment is over.
+    done_message: ClassVar[str] = "Done."
+    #: Record a time-only sample (a gap) where no person was found.
+    record_gaps: ClassVar[bool] = False
+
+    def _reset_capture(self) -> None:
+        self.trace = Trace()
+
+    def _begin(self, pose: Pose, t: float) -> None:
+        self.trace = Trace()
+
+    def _capture(self, pose: Pose | None, t: float) -> tuple[str, dict[str, float], bool, float]:
+        elapsed = t - self.started_at
+        total = sum(s[1] for s in self.segments)
+        i, message = segment_at(elapsed, self.segments)
+        if i >= len(self.segments):
+            return self.done_message, {}, True, 1.0
+        if pose is None:
+            if self.record_gaps:
+                self.trace.append(t, segment=i)
+            return "I lost you: stay in the picture.", {}, False, elapsed / total
+        message, live = self._segment_frame(pose, t, i, message)
+        return message, live, False, elapsed / total
+
+    @abstractmethod
+    def _segment_frame(
+        self, pose: Pose, t: float, segment: int, message: str
+    ) -> tuple[str, dict[str, float]]:
+        """Record one frame of ``segment`` (its index); return the message and live metrics."""
+
+
 #: Low-pass cutoff (Hz) applied before a hold's standard deviation: landmark jitter from frame to
 #: frame is faster than this, a wobble or drift of the body slower.
 STEADINESS_CUTOFF_HZ = 2.0

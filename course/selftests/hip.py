@@ -24,14 +24,13 @@ from course.selftests.base import (
     Metric,
     Protocol,
     Result,
-    SideView,
+    ScriptedSideView,
     Threshold,
     Trace,
     nanmed,
     nanpct,
     nansd,
     score_thresholds,
-    segment_at,
 )
 from course.selftests.posture import HEURISTIC, NO_PELVIS
 
@@ -46,7 +45,7 @@ VIGOTSKY = (
 )
 
 
-class HipExtension(SideView):
+class HipExtension(ScriptedSideView):
     """Hip extension of the ``side`` leg: half-kneeling (``mode="kneeling"``) or standing.
 
     kneeling
@@ -156,20 +155,10 @@ class HipExtension(SideView):
                 )
         return checks
 
-    def _reset_capture(self) -> None:
-        self.trace = Trace()
-
-    def _begin(self, pose: Pose, t: float) -> None:
-        self.trace = Trace()
-
-    def _capture(self, pose: Pose | None, t: float) -> tuple[str, dict[str, float], bool, float]:
-        elapsed = t - self.started_at
-        total = sum(s[1] for s in self.segments)
-        i, message = segment_at(elapsed, self.segments)
-        if i >= len(self.segments):
-            return "Done.", {}, True, 1.0
-        if pose is None:
-            return "I lost you: stay in the picture.", {}, False, elapsed / total
+    def _segment_frame(
+        self, pose: Pose, t: float, segment: int, message: str
+    ) -> tuple[str, dict[str, float]]:
+        i = segment
         px = pose.pixels
         ang = kin.frame_angles(px, side=self.side, facing=self.facing)
         thigh, trunk, ext = ang["thigh"], ang["trunk_lean"], -ang["hip_flexion"]
@@ -181,7 +170,7 @@ class HipExtension(SideView):
         if i == 1 and self.mode == "standing" and abs(trunk - base_trunk) > 5.0:
             msg = "Your trunk moved: keep it still and let only the leg go back."
         live = {"hip_extension_deg": ext, "thigh_deg": thigh, "trunk_lean_deg": trunk}
-        return msg, live, False, elapsed / total
+        return msg, live
 
     def _result(self) -> Result:
         seg = self.trace["segment"]

@@ -19,13 +19,13 @@ from course.selftests import kinematics as kin
 from course.selftests.base import (
     Metric,
     Result,
+    ScriptedSideView,
     SideView,
     Threshold,
     Trace,
     nanmed,
     nanpct,
     score_thresholds,
-    segment_at,
     steadiness_sd,
 )
 
@@ -41,7 +41,7 @@ VIGOTSKY = (
 )
 
 
-class PelvicTilt(SideView):
+class PelvicTilt(ScriptedSideView):
     """Explore anterior and posterior pelvic tilt, then hold neutral (side view, standing).
 
     Scripted capture: ``baseline`` s standing relaxed (the neutral reference), ``explore`` s of
@@ -62,6 +62,8 @@ class PelvicTilt(SideView):
 
     name = "pelvic_tilt"
     title = "Pelvic tilt control"
+    done_message = "Done: well held."
+    record_gaps = True
     ready_message = "Stand tall and relaxed, side-on to the camera."
     limitations = (NO_PELVIS,)
     thresholds: ClassVar[tuple[Threshold, ...]] = (
@@ -96,21 +98,10 @@ class PelvicTilt(SideView):
         )
         super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
 
-    def _reset_capture(self) -> None:
-        self.trace = Trace()
-
-    def _begin(self, pose: Pose, t: float) -> None:
-        self.trace = Trace()
-
-    def _capture(self, pose: Pose | None, t: float) -> tuple[str, dict[str, float], bool, float]:
-        elapsed = t - self.started_at
-        total = sum(s[1] for s in self.segments)
-        i, message = segment_at(elapsed, self.segments)
-        if i >= len(self.segments):
-            return "Done: well held.", {}, True, 1.0
-        if pose is None:
-            self.trace.append(t, segment=i)
-            return "I lost you: stay in the picture.", {}, False, elapsed / total
+    def _segment_frame(
+        self, pose: Pose, t: float, segment: int, message: str
+    ) -> tuple[str, dict[str, float]]:
+        i = segment
         px = pose.pixels
         ang = kin.frame_angles(px, side=self.side, facing=self.facing)
         flex, trunk = ang["hip_flexion"], ang["trunk_lean"]
@@ -119,7 +110,7 @@ class PelvicTilt(SideView):
         live = {"hip_flexion_deg": flex, "trunk_lean_deg": trunk}
         if math.isfinite(base) and i > 0:
             live["tilt_proxy_deg"] = flex - base
-        return message, live, False, elapsed / total
+        return message, live
 
     def _result(self) -> Result:
         seg = self.trace["segment"]
@@ -290,7 +281,7 @@ class PostureStack(SideView):
         )
 
 
-class AnkleLean(SideView):
+class AnkleLean(ScriptedSideView):
     """Lean forward from the ankles with a straight body, not by bending at the hips (side view).
 
     Reports the largest whole-body lean (ankle → shoulder line, + forward) relative to standing
@@ -332,20 +323,10 @@ class AnkleLean(SideView):
         )
         super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
 
-    def _reset_capture(self) -> None:
-        self.trace = Trace()
-
-    def _begin(self, pose: Pose, t: float) -> None:
-        self.trace = Trace()
-
-    def _capture(self, pose: Pose | None, t: float) -> tuple[str, dict[str, float], bool, float]:
-        elapsed = t - self.started_at
-        total = sum(s[1] for s in self.segments)
-        i, message = segment_at(elapsed, self.segments)
-        if i >= len(self.segments):
-            return "Done.", {}, True, 1.0
-        if pose is None:
-            return "I lost you: stay in the picture.", {}, False, elapsed / total
+    def _segment_frame(
+        self, pose: Pose, t: float, segment: int, message: str
+    ) -> tuple[str, dict[str, float]]:
+        i = segment
         px = pose.pixels
         ang = kin.frame_angles(px, side=self.side, facing=self.facing)
         lean, bend = ang["body_lean"], ang["hip_bend"]
@@ -354,7 +335,7 @@ class AnkleLean(SideView):
         base_bend = self.trace.baseline("bend")
         if i == 1 and bend - base_bend > 10.0:
             msg = "You are bending at the hips: keep hips and shoulders in line with the ankles."
-        return msg, {"body_lean_deg": lean, "hip_bend_deg": bend}, False, elapsed / total
+        return msg, {"body_lean_deg": lean, "hip_bend_deg": bend}
 
     def _result(self) -> Result:
         seg = self.trace["segment"]
