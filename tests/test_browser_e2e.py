@@ -227,7 +227,10 @@ def test_live_camera_landmarks_reach_the_overlay(lab: H.Server, context: Any) ->
         for _ in range(2):
             record.click()
             page.wait_for_selector(".rfl-rec[aria-pressed=true]", timeout=5000)
-            time.sleep(1.2)
+            # record until the page has drawn 8 more frames (a fixed sleep gets too few on a
+            # loaded machine, and a take without frames is not kept)
+            drawn = max(int(s["drawn"]) for s in cam_state(page))
+            H.wait_dataset_at_least(page, ".rfl-cam", "drawn", drawn + 8, timeout_ms=30000)
             record.click()
             page.wait_for_selector(".rfl-rec[aria-pressed=false]", timeout=5000)
         out = H.kernel_eval(page, "print(*[t['n_frames'] for t in cam.takes])")

@@ -334,8 +334,18 @@ OVERLAY_PIXELS_JS = """(sel) => {
 def open_notebook(page: Any, server: Server, name: str, *, timeout_ms: int = 60000) -> None:
     """Open ``name`` in JupyterLab (``?reset``) and wait until its kernel is idle."""
     page.goto(f"{server.url}/lab/tree/{name}?reset", timeout=timeout_ms)
-    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=timeout_ms)
-    ok = page.evaluate(_READY_JS)
+    # JupyterLab answers ?reset by clearing the workspace and then navigating to the plain URL:
+    # a script evaluated in between loses its page ("Execution context was destroyed"). Wait for
+    # the app again after such a navigation.
+    for attempt in range(3):
+        try:
+            page.wait_for_function("() => window.jupyterapp !== undefined", timeout=timeout_ms)
+            ok = page.evaluate(_READY_JS)
+            break
+        except Exception as exc:
+            if "Execution context was destroyed" not in str(exc) or attempt == 2:
+                raise
+            page.wait_for_load_state("load", timeout=timeout_ms)
     if not ok:
         raise RuntimeError(f"kernel of {name} did not become idle")
 
