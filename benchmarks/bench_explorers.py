@@ -221,17 +221,7 @@ def _ref_jump_analysis(t: np.ndarray, f: np.ndarray, fs: float, mass: float) -> 
 
 
 def _ref_power(fig: go.FigureWidget, ttp: float) -> None:
-    jump = simulate_cmj(mass=70, peak_force=2.2 * 70 * GJ, time_to_peak=ttp, seed=0)
-    r = _ref_jump_analysis(jump.t, jump.force, jump.fs, 70.0)
-    with fig.batch_update():
-        plots.fill_jump(
-            fig,
-            jump.t,
-            jump.force,
-            body_weight=r["bw"],
-            events={k: r[k] for k in ("onset", "takeoff", "landing")},
-            shade=(r["onset"], r["takeoff"]),
-        )
+    _ref_analyzer(fig, simulate_cmj(mass=70, peak_force=2.2 * 70 * GJ, time_to_peak=ttp, seed=0))
 
 
 def _ref_analyzer(fig: go.FigureWidget, jump: Any) -> None:
