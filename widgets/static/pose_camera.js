@@ -656,15 +656,24 @@ function render({ model, el }) {
     if (running && active && active !== viewId) stop("other_view", OTHER_VIEW);
   };
   const onSource = () => { if (running) stop(); setIndicator(); };
-  startBtn.addEventListener("click", onStart);
-  recBtn.addEventListener("click", onRecord);
-  mirrorBox.addEventListener("change", onMirror);
-  camSelect.addEventListener("change", onCamera);
-  model.on("msg:custom", onMessage);
-  model.on("change:mirror", applyMirror);
-  model.on("change:active_view", onActiveView);
-  model.on("change:record", setIndicator);
-  model.on("change:source", onSource);
+  // One table each, so that cleanup removes exactly what was added.
+  /** @type {[HTMLElement, string, EventListener][]} */
+  const domListeners = [
+    [startBtn, "click", onStart],
+    [recBtn, "click", onRecord],
+    [mirrorBox, "change", onMirror],
+    [camSelect, "change", onCamera],
+  ];
+  /** @type {[string, Function][]} */
+  const modelListeners = [
+    ["msg:custom", onMessage],
+    ["change:mirror", applyMirror],
+    ["change:active_view", onActiveView],
+    ["change:record", setIndicator],
+    ["change:source", onSource],
+  ];
+  for (const [el, ev, fn] of domListeners) el.addEventListener(ev, fn);
+  for (const [ev, fn] of modelListeners) model.on(ev, fn);
   applyMirror();
   setIndicator();
   sizeCanvases(model.get("width"), model.get("height"));
@@ -688,15 +697,8 @@ function render({ model, el }) {
     clearTimeout(pumpTimer);
     clearTimeout(prepTimer);
     replay.dispose();
-    startBtn.removeEventListener("click", onStart);
-    recBtn.removeEventListener("click", onRecord);
-    mirrorBox.removeEventListener("change", onMirror);
-    camSelect.removeEventListener("change", onCamera);
-    model.off("msg:custom", onMessage);
-    model.off("change:mirror", applyMirror);
-    model.off("change:active_view", onActiveView);
-    model.off("change:record", setIndicator);
-    model.off("change:source", onSource);
+    for (const [el, ev, fn] of domListeners) el.removeEventListener(ev, fn);
+    for (const [ev, fn] of modelListeners) model.off(ev, fn);
     if (model.get("active_view") === viewId) setTraits({ active_view: "" });
   };
 }
