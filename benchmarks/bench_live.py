@@ -17,7 +17,7 @@ import numpy as np
 
 from benchmarks import compare
 from course.analysis.live import LiveAnalyzer
-from course.pose.types import Pose
+from course.schema import Pose
 
 _TWO_PI = 2.0 * math.pi
 

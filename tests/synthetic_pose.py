@@ -2,7 +2,7 @@
 
 Two kinds, both labelled synthetic wherever they are used:
 
-1. The kinematic stick-figure model of :mod:`course.pose.synthetic` (re-exported here as
+1. The kinematic stick-figure model of :mod:`course.lessons.stick_figure` (re-exported here as
    ``figure``, ``project``, ``series``, ``model_series``, ``smooth_steps`` and the segment
    constants the tests use): joint angles chosen by the test, projected to MediaPipe's 33
    landmarks through an orthographic camera (side or front view). Ground truth is the angles
@@ -12,7 +12,7 @@ Two kinds, both labelled synthetic wherever they are used:
    :func:`rescale`, :func:`concat`): rotate a thigh about the hip by a known angle, mirror for
    the other side/facing, add a second person, drop frames, move the person out of frame.
 
-Conventions follow :mod:`course.pose.landmarks`: normalised image coordinates, y down.
+Conventions follow :mod:`course.schema`: normalised image coordinates, y down.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 
 from course.pose import synthetic as model
-from course.pose.landmarks import Landmark as L
-from course.pose.types import PoseSeries
+from course.schema import Landmark as L
+from course.schema import PoseSeries
 
-# The model (course.pose.synthetic) under the names the tests use.
+# The model (course.lessons.stick_figure) under the names the tests use.
 figure, project, model_series = model.stick_figure, model.project, model.model_series
 series, smooth_steps = model.as_series, model.profile
 ANKLE_HEIGHT, HEAD, TRUNK = model.ANKLE_HEIGHT, model.HEAD, model.TRUNK

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course.analysis.springmass import periodic_run
+from course.constants import G
 from course.data.force_plate import read_force_plate
 from course.data.samples import write_force_plate_sample
 from course.data.simulated import simulate_cmj, simulate_drop_jump
@@ -30,8 +31,7 @@ from widgets import (
 from widgets.explorer_horizontal import continue_periodic
 from widgets.explorer_lean import hip_bend_figure
 
-G_SM = 9.81  # gravity of the spring-mass wrappers, m/s²
-G_J = 9.80665  # gravity of the jump analysis, m/s²
+G_SM = G_J = G  # the one gravity constant of the course, m/s²
 
 
 def _trace(ex, name):  # type: ignore[no-untyped-def]
@@ -260,7 +260,7 @@ def test_horizontal_updates_in_place(horiz: HorizontalForceExplorer) -> None:
 @given(theta=st.floats(0.0, 25.0))
 def test_lean_acceleration_is_g_tan_theta(theta: float) -> None:
     ex = LeanExplorer(lean=theta)
-    a = 9.81 * math.tan(math.radians(theta))
+    a = G * math.tan(math.radians(theta))
     assert ex.readouts["acceleration_m_per_s2"] == pytest.approx(a, abs=1e-12)
     assert ex.readouts["horizontal_force_N"] == pytest.approx(70 * a, abs=1e-9)
     # the centre of mass of the straight figure lies on the lean line through the ankle

@@ -20,9 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from course.analysis import gait
-from course.pose.landmarks import N_LANDMARKS
-from course.pose.landmarks import Landmark as LM
-from course.pose.types import PoseSeries
+from course.schema import N_LANDMARKS, PoseSeries
+from course.schema import Landmark as LM
 from tests.reference import gait as ref
 
 IMAGE = (1280, 720)

@@ -10,7 +10,7 @@ from reference import geometry as ref
 from reference.geometry import rotate, skeleton
 
 from course.analysis import geometry as G
-from course.pose.types import PoseSeries
+from course.schema import PoseSeries
 
 W, H = 1280.0, 720.0
 ATOL = 1e-9  # degrees

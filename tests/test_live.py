@@ -12,7 +12,7 @@ from reference.geometry import skeleton
 
 from course.analysis.geometry import ANGLE_NAMES
 from course.analysis.live import LiveAnalyzer, LiveFrame
-from course.pose.types import Pose
+from course.schema import Pose
 
 W, H = 640, 480
 

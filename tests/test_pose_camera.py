@@ -299,7 +299,7 @@ def test_wrong_view_comes_from_the_protocol(frames) -> None:
 
 
 def test_missing_parts_names_landmarks(frames) -> None:
-    from course.pose.types import Pose
+    from course.schema import Pose
 
     lm = np.full((33, 3), 0.5)
     lm[27, 1] = 1.3  # left ankle below the picture

@@ -19,8 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from course.pose.landmarks import Landmark
-from course.pose.types import Pose
+from course.schema import Landmark, Pose
 
 #: Landmarks that must be inside the image for a whole-body test (shoulders, hips, knees, ankles).
 BODY = (

@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from course.pose.landmarks import N_LANDMARKS
-from course.pose.types import Pose, PoseSeries
+from course.schema import N_LANDMARKS, Pose, PoseSeries
 
 __all__ = ["Take", "TakeRecorder"]
 
@@ -48,7 +47,7 @@ class Take:
         return int(self.t.shape[0])
 
     def to_series(self) -> PoseSeries:
-        """The take as a :class:`~course.pose.types.PoseSeries` (world landmarks NaN)."""
+        """The take as a :class:`~course.schema.PoseSeries` (world landmarks NaN)."""
         n = len(self)
         found = ~np.isnan(self.landmarks[:, 0, 0])
         return PoseSeries(

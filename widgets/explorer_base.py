@@ -17,10 +17,9 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike
 
-from course.analysis._checks import as_float_array
+from course.constants import G
 from course.plots import set_overlay, trace_index
-
-G = 9.81  # m/s², the value the spring-mass wrappers use
+from course.validation import as_float_array
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike
 
-from course.analysis._checks import as_float_array
 from course.plots import fill_lean, lean_figure, set_overlay
+from course.validation import as_float_array
 from widgets.explorer_base import Control, Explorer, G, Readout
 
 JOINTS = ("toe", "ankle", "knee", "hip", "shoulder", "head")

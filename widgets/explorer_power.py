@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from course.analysis.jumps import JumpResult, analyze_jump
+from course.constants import G
 from course.data.simulated import SimulatedJump, simulate_cmj, simulate_drop_jump
 from course.plots import fill_jump, jump_figure
 from widgets.explorer_base import Control, Explorer, Readout
@@ -141,7 +142,7 @@ class PowerExplorer(Explorer):
     def _simulate(self) -> SimulatedJump:
         v = self._values
         m = v["mass"]
-        bw = m * 9.80665
+        bw = m * G
         if self._kind == "cmj":
             return simulate_cmj(
                 mass=m,
@@ -182,7 +183,7 @@ class PowerExplorer(Explorer):
         self._jump, self._result = jump, result
         v = self._values
         m = v["mass"]
-        bw = m * 9.80665
+        bw = m * G
         h = result.heights.get("impulse-momentum")
         h_imp = h.value if h is not None else float("nan")
         met = result.metrics

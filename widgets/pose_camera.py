@@ -20,7 +20,7 @@ import anywidget
 import numpy as np
 import traitlets as t
 
-from course.pose.types import PoseSeries
+from course.schema import PoseSeries
 from widgets import _messages as msgs
 from widgets._pose_pipeline import (
     FrameResult,

@@ -27,9 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 from course._core import gait as _core
-from course.analysis._checks import FloatArray
 from course.analysis.filters import fill_gaps
-from course.pose.landmarks import Landmark as LM
+from course.schema import Landmark as LM
+from course.validation import FloatArray
 
 MIN_STEP_TIME = 0.18
 """Shortest plausible time between two steps (opposite feet), s: about 333 steps/min, above the

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course.analysis._checks import FloatArray, positive
-
 #: Standard gravity in m/s².
-G = 9.80665
+from course.constants import G
+from course.validation import FloatArray, positive
+
 MIN_CONTACT = 0.010  # s a landing/contact must stay at or above the threshold
 _MIN_QUIET = 0.25  # s, shortest quiet-standing window accepted
 _MAX_QUIET_CV = 0.05  # quiet-standing SD above this fraction of body weight is not quiet

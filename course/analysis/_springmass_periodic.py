@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from course._core import springmass as _core
-from course.analysis._checks import FloatArray, positive
 from course.analysis._springmass_sine import G, sine_wave_model
 from course.analysis._springmass_slip import MAX_ANGLE_DEG, RunSimulation, simulate_run
+from course.validation import FloatArray, positive
 
 
 @dataclass(frozen=True)

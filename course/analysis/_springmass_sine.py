@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from course.analysis._checks import FloatArray, positive
+from course.constants import G
+from course.validation import FloatArray, positive
 
-G = 9.81
 """Gravitational acceleration used by default, m/s²."""
 
 

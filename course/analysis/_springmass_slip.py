@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from course._core import springmass as _core
-from course.analysis._checks import FloatArray, positive
 from course.analysis._springmass_sine import G, _count, _nonneg_array
+from course.validation import FloatArray, positive
 
 MAX_ANGLE_DEG = 70.0
 """Largest touchdown angle accepted, deg from vertical."""

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from course.analysis._checks import as_float_array, positive
+from course.validation import as_float_array, positive
 
 #: χ² quantile of 2 degrees of freedom at 0.95, −2·ln(0.05).
 CHI2_95_2DOF = -2.0 * math.log(0.05)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from course import _core
-from course.analysis._checks import FloatArray, as_float_array, positive
+from course.validation import FloatArray, as_float_array, positive
 
 __all__ = ["OneEuroFilter", "butter_lowpass", "derivative", "fill_gaps", "filtfilt", "padlen"]
 

@@ -47,7 +47,6 @@ from typing import Any
 import numpy as np
 
 from course._core import gait as _core
-from course.analysis._checks import FloatArray, as_float_array, positive
 from course.analysis._gait_zeni import (
     MAX_HIP_JUMP,
     MIN_FOOT_DROP,
@@ -55,9 +54,9 @@ from course.analysis._gait_zeni import (
     reject_frames,
     zeni_events,
 )
-from course.pose.landmarks import N_LANDMARKS
-from course.pose.landmarks import Landmark as LM
-from course.pose.types import PoseSeries
+from course.schema import N_LANDMARKS, PoseSeries
+from course.schema import Landmark as LM
+from course.validation import FloatArray, as_float_array, positive
 
 _SIDES = ("left", "right")
 _IDX = {
@@ -251,7 +250,7 @@ def detect_gait_events(
     ----------
     landmarks
         ``(n_frames, 33, 2|3)`` MediaPipe landmarks (normalised image coordinates, y down; NaN
-        where not seen), or a :class:`~course.pose.types.PoseSeries` (then ``t`` and
+        where not seen), or a :class:`~course.schema.PoseSeries` (then ``t`` and
         ``image_size`` come from it). Smooth noisy tracks first (``course.analysis.filters``).
     t
         ``(n_frames,)`` frame times, s, strictly increasing.

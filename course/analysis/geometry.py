@@ -9,7 +9,7 @@ Conventions
   the same scale: pass pixels, or normalised landmarks together with ``image_size=(width,
   height)`` (a ``Pose`` or ``PoseSeries`` carries its own image size and is scaled for you).
 - **Sequences** are time-first, ``(n_frames, 33, 2|3)``, in MediaPipe landmark order
-  (:mod:`course.pose.landmarks`); NaN (a landmark not seen) gives NaN angles for that frame.
+  (:mod:`course.schema`); NaN (a landmark not seen) gives NaN angles for that frame.
 - **Side view**: ``facing`` is the image direction the person faces (``"right"`` = toward +x),
   which defines "forward"; ``side`` picks the person's left or right shoulder, hip, knee and ankle
   (use the side nearer the camera). Mirroring the image (``x -> width - x``) flips ``facing`` and
@@ -47,8 +47,8 @@ from typing import Any, Literal
 import numpy as np
 
 from course import _core
-from course.analysis._checks import FloatArray, as_float_array
-from course.pose.landmarks import N_LANDMARKS
+from course.schema import N_LANDMARKS
+from course.validation import FloatArray, as_float_array
 
 __all__ = [
     "ANGLE_NAMES",

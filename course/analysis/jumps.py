@@ -29,9 +29,9 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course.analysis._checks import FloatArray, as_float_array, positive
 from course.analysis._jump_events import MIN_CONTACT, G, Phase, body_weight, detect
 from course.analysis._jump_types import Event, Height, JumpResult, Kinematics, Measure, Thresholds
+from course.validation import FloatArray, as_float_array, positive
 
 __all__ = [
     "Event",

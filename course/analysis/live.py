@@ -14,9 +14,9 @@ from typing import Any, Literal
 import numpy as np
 
 from course import _core
-from course.analysis._checks import FloatArray, positive
 from course.analysis.geometry import ANGLE_NAMES, _choice, _scale
-from course.pose.landmarks import N_LANDMARKS
+from course.schema import N_LANDMARKS
+from course.validation import FloatArray, positive
 
 __all__ = ["LiveAnalyzer", "LiveFrame"]
 
@@ -141,7 +141,7 @@ class LiveAnalyzer:
         Parameters
         ----------
         landmarks
-            A :class:`~course.pose.types.Pose` (its visibility and image size are used), or a
+            A :class:`~course.schema.Pose` (its visibility and image size are used), or a
             ``(33, 2|3)`` array (x right, y down).
         t
             Frame time in s; must increase from frame to frame.

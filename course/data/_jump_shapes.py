@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from course.analysis._checks import positive
+from course.constants import G
+from course.validation import positive
 
 FloatArray = NDArray[np.float64]
 
-#: Standard gravity in m/s², the value used by every jump calculation in the course.
-G = 9.80665
 
 _RELEASE_TIME = 0.08  # s, fall from the peak force to zero at take-off (quarter cosine)
 _LANDING_RISE = 0.03  # s, touchdown to landing peak force (quarter sine)

@@ -21,11 +21,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from course.analysis._checks import positive
+from course.constants import G
+from course.validation import positive
 
 FloatArray = NDArray[np.float64]
-
-G = 9.80665  # standard gravity, m/s²
 
 __all__ = ["ForceTrace", "read_force_plate"]
 

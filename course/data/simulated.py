@@ -30,8 +30,8 @@ import math
 
 import numpy as np
 
-from course.analysis._checks import positive
 from course.data._jump_shapes import G, SimulatedJump, finish_jump, standing_jump
+from course.validation import positive
 
 __all__ = ["G", "SimulatedJump", "simulate_cmj", "simulate_drop_jump", "simulate_squat_jump"]
 

@@ -9,11 +9,10 @@ Examples
 23
 """
 
-from course.pose.landmarks import N_LANDMARKS, NAMES, SKELETON, Landmark
 from course.pose.models import ModelError, ensure_model, find_model
 from course.pose.tracker import PoseTracker, select_person
-from course.pose.types import Pose, PoseSeries
 from course.pose.video import VideoError, VideoInfo, iter_frames, probe
+from course.schema import N_LANDMARKS, NAMES, SKELETON, Landmark, Pose, PoseSeries
 
 __all__ = [
     "NAMES",

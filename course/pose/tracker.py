@@ -29,8 +29,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from course.pose.landmarks import N_LANDMARKS, Landmark
-from course.pose.types import FloatArray, Pose, PoseSeries
+from course.schema import N_LANDMARKS, FloatArray, Landmark, Pose, PoseSeries
 
 Select = Literal["largest", "central", "stable"]
 SELECTIONS: tuple[str, ...] = ("largest", "central", "stable")

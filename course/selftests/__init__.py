@@ -4,7 +4,7 @@ Every protocol is driven frame by frame with ``update(pose, t) -> Feedback`` (ph
 ``ready``, ``countdown``, ``capture``, ``done``) and gives a :class:`Result` with metrics and units,
 a 0–100 score, stated thresholds with their sources, feedback text and what a webcam cannot
 measure. ``protocol.run(series)`` does the same over a recorded
-:class:`~course.pose.types.PoseSeries`.
+:class:`~course.schema.PoseSeries`.
 
 Examples
 --------

@@ -8,7 +8,7 @@ A protocol is driven one frame at a time by :meth:`Protocol.update` and goes thr
 right side facing the camera) until all pass; ``ready`` asks the learner to hold the position for
 a moment; ``countdown`` counts down (0 s for recorded video); ``capture`` measures until the test
 ends or its duration runs out. The same code runs live and on a recorded
-:class:`~course.pose.types.PoseSeries` (:meth:`Protocol.run`).
+:class:`~course.schema.PoseSeries` (:meth:`Protocol.run`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from course.pose.types import Pose, PoseSeries
+from course.schema import Pose, PoseSeries
 from course.selftests import checks as ck
 
 Phase = Literal["setup", "ready", "countdown", "capture", "done"]

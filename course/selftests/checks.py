@@ -1,8 +1,8 @@
 """Camera setup checks shared by the self-tests, and the per-frame geometry they rest on.
 
-Every check takes one :class:`~course.pose.types.Pose` and returns a :class:`Check` with a message a
+Every check takes one :class:`~course.schema.Pose` and returns a :class:`Check` with a message a
 learner can act on. Geometry is computed in pixels (so a 16:9 frame does not distort angles), with
-image ``y`` pointing down as in :mod:`course.pose.landmarks`.
+image ``y`` pointing down as in :mod:`course.schema`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from course.pose.landmarks import Landmark as L
-from course.pose.types import Pose
+from course.schema import Landmark as L
+from course.schema import Pose
 
 FloatArray = NDArray[np.float64]
 

@@ -13,8 +13,9 @@ import math
 
 import numpy as np
 
-from course.pose.landmarks import Landmark as L
-from course.pose.types import Pose
+from course.constants import G
+from course.schema import Landmark as L
+from course.schema import Pose
 from course.selftests import checks as ck
 from course.selftests.base import (
     Metric,
@@ -26,7 +27,6 @@ from course.selftests.base import (
     score_thresholds,
 )
 
-G = 9.81
 HEURISTIC = (
     "Running Form Lab heuristic (not a norm): 20 cm is an easy countermovement jump for a "
     "healthy adult; compare yourself over time"

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from course.pose.types import Pose
+from course.schema import Pose
 from course.selftests import checks as ck
 from course.selftests import kinematics as kin
 from course.selftests.base import (

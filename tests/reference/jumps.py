@@ -11,7 +11,7 @@ import math
 import numpy as np
 from scipy.integrate import cumulative_trapezoid
 
-G = 9.80665
+from course.constants import G
 
 
 def window_stats(f: np.ndarray, i0: int, i1: int) -> tuple[float, float]:

@@ -15,6 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
+from course.constants import G
+
 FloatArray = NDArray[np.float64]
 
 
@@ -24,7 +26,7 @@ def sine_wave_model(
     contact_time: float,
     flight_time: float,
     leg_length: float,
-    g: float = 9.81,
+    g: float = G,
 ) -> dict[str, float]:
     """Morin et al. (2005) equations, written out one scalar at a time."""
     f_max = mass * g * (math.pi / 2) * (flight_time / contact_time + 1)
@@ -56,7 +58,7 @@ def simulate_run(
     speed: float,
     vertical_speed: float,
     fs: float,
-    g: float = 9.81,
+    g: float = G,
     rtol: float = 1e-9,
     atol: float = 1e-12,
     method: str = "RK45",

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from course import lesson_demos
+from course.constants import G
+from course.lessons import demos
 from course.progress import Entry, ProgressLog
 from course.selftests import PelvicTilt, SingleLegBalance
 from course.selftests.base import Result
@@ -39,8 +40,8 @@ __all__ = [
     "temporary_folder",
 ]
 
-g = 9.81
-"""Acceleration of gravity used in the lessons, in m/s²."""
+g = G
+"""Acceleration of gravity used in the lessons, in m/s² (:data:`course.constants.G`)."""
 
 
 def _number(value: float) -> str:
@@ -77,7 +78,7 @@ def describe(result: Result, *, metrics: Sequence[str] | None = None) -> str:
     Examples
     --------
     >>> from course.selftests import PelvicTilt
-    >>> text = describe(PelvicTilt().run(lesson_demos.pelvic_tilt(anterior=10, posterior=5)))
+    >>> text = describe(PelvicTilt().run(demos.pelvic_tilt(anterior=10, posterior=5)))
     >>> "anterior_range       10 deg" in text
     True
     """
@@ -114,7 +115,7 @@ def demo_log(path: str | Path, *, days: int = 28, seed: int = 1) -> ProgressLog:
     """Fill a NEW log at ``path`` with a month of DEMO results (never the learner's own log).
 
     Every other day a pelvic tilt and a single-leg balance test are run on SYNTHETIC stick-figure
-    sequences (:mod:`course.lesson_demos`) whose range and steadiness improve slowly, with
+    sequences (:mod:`course.lessons.demos`) whose range and steadiness improve slowly, with
     day-to-day noise; each entry's note says ``"DEMO"``.
 
     Parameters
@@ -145,13 +146,13 @@ def demo_log(path: str | Path, *, days: int = 28, seed: int = 1) -> ProgressLog:
     for day in range(0, days, 2):
         when = start + timedelta(days=day)
         progress = day / days
-        tilt = lesson_demos.pelvic_tilt(
+        tilt = demos.pelvic_tilt(
             anterior=9 + 4 * progress + rng.normal(0, 1.0),
             posterior=5 + 3 * progress + rng.normal(0, 1.0),
         )
         log.record(PelvicTilt().run(tilt), notes="DEMO (synthetic)", when=when)
         lift = 6 + 10 * progress + rng.normal(0, 2.0)
-        balance = lesson_demos.single_leg_balance(
+        balance = demos.single_leg_balance(
             left=(2.0, 2.0 + lift), right=(5.0 + lift, 5.0 + 1.8 * lift),
             sway_m=0.012 - 0.004 * progress + abs(rng.normal(0, 0.001)),
         )  # fmt: skip
@@ -228,8 +229,8 @@ def compare(
     Examples
     --------
     >>> from course.selftests import PelvicTilt
-    >>> a = PelvicTilt().run(lesson_demos.pelvic_tilt(anterior=10))
-    >>> b = PelvicTilt().run(lesson_demos.pelvic_tilt(anterior=13))
+    >>> a = PelvicTilt().run(demos.pelvic_tilt(anterior=10))
+    >>> b = PelvicTilt().run(demos.pelvic_tilt(anterior=13))
     >>> print(compare(a, b, metrics=["anterior_range"], labels=("before", "after")))
     metric          before   after  change
     anterior_range    10.0    13.0    +3.0 deg

@@ -1,4 +1,4 @@
-"""Input validation shared by the analysis wrappers.
+"""Input validation shared by the whole package (analysis wrappers, data readers, widgets).
 
 Every check raises ``ValueError`` (or ``TypeError``) with a message that says what was expected,
 what was received and what to do next.
@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+from course.schema import FloatArray
+
+__all__ = ["FloatArray", "as_float_array", "positive"]
 
 
 def as_float_array(

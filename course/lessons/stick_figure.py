@@ -4,9 +4,9 @@ Everything this module makes is synthetic and says so in the series' ``source``.
 segment lengths are fractions of stature after Winter's adult proportions (*Biomechanics and
 Motor Control of Human Movement*, rounded); its joints are turned by angles the caller chooses,
 and an orthographic camera (side or front view) projects it to the 33 landmarks of
-:mod:`course.pose.landmarks` (normalised image coordinates, y down). Because the angles put in
+:mod:`course.schema` (normalised image coordinates, y down). Because the angles put in
 are known, a protocol run on the result can be checked against them: the lessons' demonstration
-sequences (:mod:`course.lesson_demos`) and the self-test tests are built on it.
+sequences (:mod:`course.lessons.demos`) and the self-test tests are built on it.
 
 Body frame of the figure: X forward, Y up, Z to the person's right, metres. All angles in
 degrees, times in seconds, lengths in metres.
@@ -29,9 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from course.pose.landmarks import N_LANDMARKS
-from course.pose.landmarks import Landmark as L
-from course.pose.types import FloatArray, PoseSeries
+from course.schema import N_LANDMARKS, FloatArray, PoseSeries
+from course.schema import Landmark as L
 
 __all__ = [
     "ANGLES",
@@ -303,7 +302,7 @@ def as_series(
     visibility: Any = 0.99,
     source: str = "synthetic",
 ) -> PoseSeries:
-    """Wrap landmark arrays into a :class:`~course.pose.types.PoseSeries`.
+    """Wrap landmark arrays into a :class:`~course.schema.PoseSeries`.
 
     Parameters
     ----------

@@ -2,10 +2,11 @@
 
 No freely licensed clip shows a pelvic tilt, a kneeling hip-extension test, an ankle lean, a
 glute bridge or a single-leg balance test (the sample clips show walking, jumping jacks and a
-lunge). So that every self-test lesson works without a camera, this module scripts the stick
-figure of :mod:`course.pose.synthetic` (segment lengths as fractions of stature, after Winter's
-adult proportions), moves its joints through the test, and projects it like a camera would.
-The result is a :class:`~course.pose.types.PoseSeries` whose ``source`` starts with
+lunge). So that every self-test lesson works without a camera, this module scripts the
+stick figure of :mod:`course.lessons.stick_figure` (segment lengths as fractions of
+stature, after Winter's adult proportions), moves its joints through the test, and projects it
+like a camera would.
+The result is a :class:`~course.schema.PoseSeries` whose ``source`` starts with
 ``"SYNTHETIC"``; the protocols run on it exactly as on a real recording. The angles put in are
 known, so a learner can check that the protocol reads them back.
 
@@ -26,9 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from course.pose.landmarks import Landmark as L
-from course.pose.synthetic import SHANK, STAND_HIP, THIGH, profile, stick_figure, to_series
-from course.pose.types import FloatArray, PoseSeries
+from course.constants import G
+from course.lessons.stick_figure import SHANK, STAND_HIP, THIGH, profile, stick_figure, to_series
+from course.schema import FloatArray, PoseSeries
+from course.schema import Landmark as L
 
 __all__ = [
     "SHANK",
@@ -129,7 +131,7 @@ def jumps(flights: tuple[float, ...] = (0.45, 0.55, 0.50)) -> PoseSeries:
 
     The hips follow a ballistic path, ``y = g·T/2·τ − g·τ²/2`` during each flight of ``T`` s.
     """
-    g = 9.81
+    g = G
     t = _t(3.0 * len(flights) + 2.0)
     rise = np.zeros_like(t)
     for k, flight in enumerate(flights):
