@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from course.pose import synthetic as model
+from course.lessons import stick_figure as model
 from course.schema import Landmark as L
 from course.schema import PoseSeries
 
