@@ -171,6 +171,15 @@ class LiveKernel {
         last_side_ = -1;
     }
 
+    /// Change the side (0/1, -1 auto) and facing (+1/-1, 0 auto) measured from the next frame on,
+    /// keeping the smoothing state (a protocol locks them at setup without a jump in the signal).
+    void set_view(int side, int facing) {
+        if (side < -1 || side > 1) throw std::invalid_argument("side must be -1, 0 or 1");
+        if (facing < -1 || facing > 1) throw std::invalid_argument("facing must be -1, 0 or 1");
+        side_ = side;
+        facing_ = facing;
+    }
+
   private:
     /// The side nearer the camera: higher visibility of shoulder, hip, knee and ankle, or else
     /// smaller MediaPipe depth z (nearer). Switches only on a clear margin, to avoid flicker.
@@ -292,7 +301,8 @@ void register_geometry(nb::module_& m) {
         .def("update", &LiveKernel::update, nb::arg("x"), nb::arg("t"), nb::arg("vis"),
              nb::arg("sx"), nb::arg("sy"),
              "(smoothed (33, d), side 0/1, facing +1/-1/0, then the 9 named angles in degrees)")
-        .def("reset", &LiveKernel::reset);
+        .def("reset", &LiveKernel::reset)
+        .def("set_view", &LiveKernel::set_view, nb::arg("side"), nb::arg("facing"));
 }
 
 }  // namespace rfl

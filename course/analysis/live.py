@@ -184,6 +184,31 @@ class LiveAnalyzer:
         """Forget smoothing, side and facing state (e.g. when a new take starts)."""
         self._kernel.reset()
 
+    def set_view(
+        self,
+        *,
+        side: Literal["left", "right", "auto"],
+        facing: Literal["left", "right", "auto"],
+    ) -> None:
+        """Measure ``side`` facing ``facing`` from the next frame on, keeping the smoothing state.
+
+        A protocol locks the side and direction at setup; the angles drawn and scored from then on
+        are those of the locked side.
+
+        Examples
+        --------
+        >>> live = LiveAnalyzer()
+        >>> live.set_view(side="right", facing="left")
+        >>> live.side, live.facing
+        ('right', 'left')
+        """
+        self.side = _choice(side, "side", ("left", "right", "auto"), "the side to measure")
+        self.facing = _choice(facing, "facing", ("left", "right", "auto"), "the direction faced")
+        self._kernel.set_view(
+            {"left": 0, "right": 1, "auto": -1}[self.side],
+            {"right": 1, "left": -1, "auto": 0}[self.facing],
+        )
+
     @staticmethod
     def _fix(x: Any) -> FloatArray:
         try:
