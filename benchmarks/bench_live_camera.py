@@ -108,7 +108,7 @@ export default { render };
 NAIVE_CELL = """
 import base64, json
 import anywidget, traitlets as t
-from widgets._pose_pipeline import LivePipeline, decode_jpeg
+from course.live import Engine, decode_jpeg
 
 class NaiveCamera(anywidget.AnyWidget):
     \"\"\"Base64 PNG frames through a string trait; landmarks back as a JSON string trait.\"\"\"
@@ -120,14 +120,14 @@ class NaiveCamera(anywidget.AnyWidget):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.pipeline = LivePipeline()
+        self.engine = Engine()
         self.frames_processed = 0
 
     @t.observe("frame_png")
     def _frame(self, change):
         stamp, url = change["new"].split("|", 1)
         data = base64.b64decode(url.split(",", 1)[1])
-        res = self.pipeline.process(decode_jpeg(data), float(stamp) / 1000)  # cv2 reads PNG too
+        res = self.engine.process_frame(decode_jpeg(data), float(stamp) / 1000)  # cv2 reads PNG
         self.frames_processed += 1
         lm = None if res.pose is None else res.pose.landmarks[:, :2].round(4).tolist()
         self.landmarks_json = json.dumps([lm, self.frames_processed, float(stamp)])

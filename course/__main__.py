@@ -5,19 +5,59 @@ Each subcommand lives in the module that owns its subject; this file only dispat
 
 from __future__ import annotations
 
-import importlib
 import sys
+from collections.abc import Callable
 
-COMMANDS: dict[str, tuple[str, str]] = {
+Command = Callable[[list[str]], "int | None"]
+
+
+# Each command imports its module only when run, so `python -m course check` stays fast.
+def _check(argv: list[str]) -> int | None:
+    from course.check import main
+
+    return main(argv)
+
+
+def _models(argv: list[str]) -> int | None:
+    from course.pose.models import main
+
+    return main(argv)
+
+
+def _media(argv: list[str]) -> int | None:
+    from course.data.media import main
+
+    return main(argv)
+
+
+def _analyze(argv: list[str]) -> int | None:
+    from course.live.analyze import main
+
+    return main(argv)
+
+
+def _progress(argv: list[str]) -> int | None:
+    from course.progress import main
+
+    return main(argv)
+
+
+def _lab(argv: list[str]) -> int | None:
+    from course.lab import main
+
+    return main(argv)
+
+
+COMMANDS: dict[str, tuple[Command, str]] = {
     "check": (
-        "course.check",
+        _check,
         "check the environment: packages, compiled core, pose model, browser camera needs",
     ),
-    "models": ("course.pose.models", "find, download or build the MediaPipe pose models"),
-    "media": ("course.data.media", "fetch and verify the sample videos (pinned, with provenance)"),
-    "analyze": ("course.selftests.cli", "run a self-test protocol on a video file"),
-    "progress": ("course.progress", "show or export your self-test history"),
-    "lab": ("course.lab", "open the course in JupyterLab (with the low-latency server settings)"),
+    "models": (_models, "find, download or build the MediaPipe pose models"),
+    "media": (_media, "fetch and verify the sample videos (pinned, with provenance)"),
+    "analyze": (_analyze, "run a self-test protocol on a video file"),
+    "progress": (_progress, "show or export your self-test history"),
+    "lab": (_lab, "open the course in JupyterLab (with the low-latency server settings)"),
 }
 
 
@@ -33,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"unknown command {name!r}; expected one of: {', '.join(COMMANDS)}.", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[name][0])
-    return int(module.main(rest) or 0)
+    command = COMMANDS[name][0]
+    return int(command(rest) or 0)
 
 
 if __name__ == "__main__":

@@ -147,7 +147,7 @@ def check_packages() -> list[CheckResult]:
 def check_core() -> CheckResult:
     """The compiled analysis core ``course._core`` imports."""
     try:
-        core = importlib.import_module("course._core")
+        from course import _core as core
     except ImportError as exc:
         return CheckResult(
             "compiled core",

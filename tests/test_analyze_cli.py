@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from course.live import analyze as cli
 from course.pose import models as pose_models
 from course.progress import ENV_VAR as DATA_ENV
 from course.progress import ProgressLog
-from course.selftests import cli
 
 
 def test_unknown_test_lists_the_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

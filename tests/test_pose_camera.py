@@ -13,18 +13,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from course.analysis.live import LiveAnalyzer
 from course.lab import lab_command
-from course.pose import PoseTracker
-from course.server import NODELAY_CLASS, NoDelayKernelConnection, lab_arguments
-from widgets import PoseCamera
-from widgets import _messages as msgs
-from widgets._pose_pipeline import (
-    VideoSource,
+from course.live import (
+    VideoReader,
     decode_jpeg,
     encode_jpeg,
     missing_parts,
     resolve_source,
 )
+from course.pose import PoseTracker
+from course.server import NODELAY_CLASS, NoDelayKernelConnection, lab_arguments
+from widgets import PoseCamera
+from widgets import _messages as msgs
 
 CLIP = "sample:pose2sim-single-cam01"
 
@@ -32,7 +33,7 @@ CLIP = "sample:pose2sim-single-cam01"
 @pytest.fixture(scope="module")
 def frames() -> list[tuple[np.ndarray, float]]:
     """30 real frames (RGB, fitted into 640x480) with their video times in s."""
-    video = VideoSource(resolve_source(CLIP), max_size=(640, 480))
+    video = VideoReader(resolve_source(CLIP), max_size=(640, 480))
     out = []
     try:
         for _ in range(30):
@@ -145,18 +146,23 @@ def test_frames_through_handler_match_direct_tracker(frames) -> None:
         reply, buffers = cam.handle_message(*frame_msg(i, rgb, t))
         replies.append((reply, buffers))
     cam.close()
-    # reference: the same JPEG round trip, straight into a tracker
+    # reference: the same JPEG round trip, straight into a tracker, then the One-Euro smoothing
+    # the engine draws with (LiveAnalyzer's defaults)
     with PoseTracker("lite", num_poses=1) as tracker:
         ref = [tracker.frame(decode_jpeg(encode_jpeg(rgb)), t) for rgb, t in frames[:12]]
+    smooth = LiveAnalyzer()
     for i, ((reply, buffers), pose) in enumerate(zip(replies, ref, strict=True)):
         assert reply["type"] == "pose" and reply["id"] == i
         assert reply["found"] == (pose is not None)
         if pose is None:
             assert buffers == []
             continue
+        drawn = smooth.update(pose, frames[i][1]).landmarks
         got = msgs.unpack_landmarks(buffers[0])[0]
-        np.testing.assert_allclose(got[:, :3], pose.landmarks, atol=1e-5)
+        np.testing.assert_allclose(got[:, :3], drawn, atol=1e-5)
         np.testing.assert_allclose(got[:, 3], pose.visibility, atol=1e-5)
+        if i > 0:  # smoothed, not raw: the drawn points differ from the tracker's
+            assert not np.allclose(drawn, pose.landmarks, atol=1e-5)
     assert sum(r["found"] for r, _ in replies) >= 10
     assert all(r["proc_ms"] > 0 for r, _ in replies)
 
@@ -281,7 +287,7 @@ def test_run_source_and_protocol_wiring() -> None:
     assert results[0]["test"] == "jump_height"
     assert cam.result == results[0]
     assert cam.result_object.test == "jump_height"
-    assert any(fr.feedback and fr.feedback["phase"] == "capture" for fr in seen)
+    assert any(fr.feedback and fr.feedback.phase == "capture" for fr in seen)
 
 
 @pytest.mark.media

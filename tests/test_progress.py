@@ -15,8 +15,8 @@ import synthetic_pose as sp
 from course import progress
 from course.progress import SCHEMA_VERSION, ProgressError, ProgressLog
 from course.selftests import Result
-from course.selftests.base import Metric, Threshold
 from course.selftests.posture import PostureStack
+from course.selftests.results import Metric, Threshold
 
 
 def make_result(test: str = "single_leg_balance", *, score: float = 62.5, side: str = "left",

@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 from course.selftests import PROTOCOLS, Feedback, Result, get
 from course.selftests import checks as ck
 from course.selftests.balance import SingleLegBalance
-from course.selftests.base import PHASES, Threshold, score_thresholds
+from course.selftests.base import PHASES
 from course.selftests.hip import GluteBridge, HipExtension
 from course.selftests.jump import JumpHeight
 from course.selftests.posture import AnkleLean, PelvicTilt, PostureStack
+from course.selftests.results import Threshold, score_thresholds
 
 FPS = 30.0
 

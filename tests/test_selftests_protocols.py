@@ -159,23 +159,30 @@ def test_hip_extension_standing_clean() -> None:
     res = HipExtension(mode="standing").run(s)
     v = values(res)
     assert res.side == "right"
-    assert v["clean_extension"] == pytest.approx(20.0, abs=0.05)
+    # scored on the One-Euro-smoothed angles the overlay draws: on a 0.6 s plateau the smoothed
+    # thigh angle comes to within 0.1° of the 20° put in
+    assert v["clean_extension"] == pytest.approx(20.0, abs=0.1)
     assert v["trunk_change"] == pytest.approx(0.0, abs=1e-6)
     assert res.passed
 
 
 def test_hip_extension_standing_trunk_compensation() -> None:
-    s, th = standing_swings(20.0, 10.0)  # trunk tips 10° forward at full reach
-    res = HipExtension(mode="standing").run(s)
+    s, _ = standing_swings(20.0, 10.0)  # trunk tips 10° forward at full reach
+    hip = HipExtension(mode="standing")
+    res = hip.run(s)
     v = values(res)
-    assert v["max_extension"] == pytest.approx(20.0, abs=0.05)
-    assert v["trunk_change"] == pytest.approx(10.0, abs=0.05)
-    # only frames where the trunk moved ≤ 5° count (thigh ≤ 10° here); the metric is their
-    # 95th percentile over the swing segment (1–9 s)
-    swing = (s.t >= 1.0) & (s.t < 9.0)
-    clean = swing & (10.0 * (-th / 20.0) <= 5.0 + 1e-9)
-    assert v["clean_extension"] == pytest.approx(np.percentile(-th[clean], 95), abs=0.05)
-    assert v["clean_extension"] <= 10.0 + 1e-6
+    assert v["max_extension"] == pytest.approx(20.0, abs=0.1)  # smoothed, as drawn (see above)
+    assert v["trunk_change"] == pytest.approx(10.0, abs=0.1)
+    # only frames where the trunk moved ≤ 5° count; the metric is their 95th percentile over
+    # the swing segment, on the recorded (smoothed) angles
+    tr = hip.trace
+    swing = tr["segment"] == 1
+    base = np.median(tr["trunk"][tr["segment"] == 0])
+    clean = swing & (np.abs(tr["trunk"] - base) <= 5.0)
+    assert v["clean_extension"] == pytest.approx(np.percentile(-tr["thigh"][clean], 95))
+    # with the trunk tied to the thigh (10° per 20°), a clean frame has the thigh at ≤ 10° (plus
+    # the smoothing lag between the two)
+    assert v["clean_extension"] <= 10.0 + 0.5
     assert not res.passed and "trunk moved" in res.feedback
 
 
@@ -338,7 +345,7 @@ def test_jump_height_from_flight_time(fps: float) -> None:
 
 def test_frame_error_formula() -> None:
     # h = g t²/8 → dh/dt = g t / 4; one frame at 30 fps on 0.5 s of flight ≈ 4.1 cm
-    assert frame_error_cm(0.5, 30.0) == pytest.approx(100 * 9.81 * 0.5 / 30 / 4)
+    assert frame_error_cm(0.5, 30.0) == pytest.approx(100 * G * 0.5 / 30 / 4)
 
 
 # -- glute bridge ----------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """``PoseCamera``: live webcam pose tracking in a notebook, with skeleton, angles and feedback.
 
 The browser reads the camera (so a remote kernel works too), sends one JPEG frame at a time as
-a binary message, and draws the kernel's answer over the live video. The kernel runs MediaPipe
-(VIDEO mode, the browser's frame times), smoothing and angles, and the active self-test.
+a binary message, and draws the kernel's answer over the live video. This widget is transport and
+drawing only: every frame goes through :class:`course.live.Engine` (MediaPipe in VIDEO mode with
+the browser's frame times, One-Euro smoothing and angles, the active self-test), and what comes
+back — smoothed landmarks, the side locked, the numbers scored — is what the browser draws.
 
 Frames are processed in memory and dropped: nothing is stored unless the learner presses
 Record (landmarks only; video frames too if ``record_video=True``).
@@ -10,9 +12,8 @@ Record (landmarks only; video frames too if ``record_video=True``).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +21,20 @@ import anywidget
 import numpy as np
 import traitlets as t
 
-from course.schema import PoseSeries
-from widgets import _messages as msgs
-from widgets._pose_pipeline import (
+from course.live import (
+    Engine,
     FrameResult,
-    LivePipeline,
-    VideoSource,
+    Take,
+    VideoReader,
     decode_jpeg,
     encode_jpeg,
     resolve_source,
 )
-from widgets._takes import Take, TakeRecorder
+from course.live.engine import ModelVariant
+from course.schema import PoseSeries
+from course.selftests.base import Protocol
+from course.selftests.results import Result
+from widgets import _messages as msgs
 
 STATIC = Path(__file__).parent / "static"
 
@@ -132,16 +136,15 @@ class PoseCamera(anywidget.AnyWidget):
     result = t.Dict(allow_none=True, default_value=None).tag(sync=True)
 
     def __init__(self, *, protocol_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        self._pipeline = LivePipeline(
-            model=str(kwargs.get("model", "lite")),
+        self._engine = Engine(
             test=str(kwargs.get("test", "")),
             options=protocol_options,
+            model=_model(str(kwargs.get("model", "lite"))),
             max_people=int(kwargs.get("max_people", 1)),
         )
         self._frame_callbacks: list[Callable[[FrameResult], None]] = []
-        self._recorder: TakeRecorder | None = None
         self._takes: list[Take] = []
-        self._source: VideoSource | None = None
+        self._source: VideoReader | None = None
         self._result_callbacks: list[Callable[[dict[str, Any]], None]] = []
         self.last: FrameResult | None = None
         kwargs.setdefault("mirror", not kwargs.get("source"))  # mirror the camera, not videos
@@ -157,7 +160,7 @@ class PoseCamera(anywidget.AnyWidget):
         Sets ``error`` with what to do when the model is not available.
         """
         try:
-            self._pipeline.prepare()
+            self._engine.prepare()
         except (OSError, RuntimeError, ValueError) as exc:
             self.status, self.error = "error", f"Pose model not ready: {exc}"
             raise
@@ -181,28 +184,33 @@ class PoseCamera(anywidget.AnyWidget):
         self.send({"type": "command", "action": "stop"})
 
     @property
-    def result_object(self) -> Any:
-        """The finished self-test's ``course.selftests`` Result object (None before)."""
-        return self._pipeline.result_object() if self.result is not None else None
+    def result_object(self) -> Result | None:
+        """The finished self-test's :class:`~course.selftests.results.Result` (None before)."""
+        return self._engine.result_object() if self.result is not None else None
 
     @property
     def frames_processed(self) -> int:
         """How many frames the kernel has analysed since the widget was made."""
-        return self._pipeline.frames
+        return self._engine.frames
 
     @property
-    def protocol(self) -> Any:
+    def protocol(self) -> Protocol | None:
         """The running self-test protocol object (None without ``test``)."""
-        return self._pipeline.protocol
+        return self._engine.protocol
+
+    @property
+    def engine(self) -> Engine:
+        """The live engine every frame of this widget goes through."""
+        return self._engine
 
     @property
     def recorded_takes(self) -> list[Take]:
-        """Recorded takes, oldest first (see :class:`widgets._takes.Take`)."""
+        """Recorded takes, oldest first (see :class:`course.live.Take`)."""
         return list(self._takes)
 
     def restart_test(self) -> None:
         """Start the self-test again from the beginning (clears ``result``)."""
-        self._pipeline.reset(test=self.test)
+        self._engine.reset(test=self.test)
         self.set_trait("result", None)
 
     def clear_takes(self) -> None:
@@ -211,33 +219,36 @@ class PoseCamera(anywidget.AnyWidget):
         self.takes = []
 
     def process_frame(self, rgb: np.ndarray, t: float) -> FrameResult:
-        """Analyse one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s.
+        """Analyse one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s (see :class:`Engine`)."""
+        return self._after_frame(self._engine.process_frame(rgb, t))
 
-        Every frame goes through here, from the camera, a video file or a test.
-        """
-        result = self._pipeline.process(rgb, t)
+    def _after_frame(self, result: FrameResult) -> FrameResult:
+        """Publish one frame's outcome: status trait, frame callbacks, the final result."""
         self.ready = True
         self.last = result
         if self.status != result.status:  # traitlets only syncs changes: cheap per frame
             self.status = result.status
-        if self._recorder is not None:
-            jpeg = encode_jpeg(rgb) if self._recorder.keep_video else b""
-            self._recorder.add(t, result.pose, (rgb.shape[1], rgb.shape[0]), jpeg)
         for frame_callback in self._frame_callbacks:
             frame_callback(result)
         if result.done:
-            final = self._pipeline.result()
+            final = self._engine.result_object()
             if final is not None:
-                self.result = final
-                for callback in self._result_callbacks:
-                    callback(final)
+                self._publish_result(final)
         return result
+
+    def _publish_result(self, final: Result) -> None:
+        plain = final.to_dict()
+        self.result = plain
+        for callback in self._result_callbacks:
+            callback(plain)
 
     def run_source(self, *, max_frames: int | None = None, source: str | None = None) -> SourceRun:
         """Analyse the video ``source`` (default: the ``source`` trait) synchronously.
 
-        Use it where no browser drives the widget (nbclient, scripts, tests). It runs the very
-        pipeline the live camera uses.
+        Use it where no browser drives the widget (nbclient, scripts, tests). Every frame goes
+        through the engine exactly as a live frame does, at the widget's capture size. When the
+        whole clip was read the test ends with it (scored on what was captured); with
+        ``max_frames`` it stays open.
 
         Parameters
         ----------
@@ -257,35 +268,26 @@ class PoseCamera(anywidget.AnyWidget):
                 "run_source needs a video: pass source='path/to/clip.mp4' or 'sample:sports2d', "
                 "or set the widget's source trait."
             )
-        video = VideoSource(resolve_source(name), max_size=(self.width, self.height))
-        recorder = TakeRecorder()
-        start = time.perf_counter()
-        try:
-            while max_frames is None or video.index < max_frames:
-                item = video.read()
-                if item is None:
-                    break
-                rgb, ts = item
-                res = self.process_frame(rgb, ts)
-                recorder.add(ts, res.pose, (rgb.shape[1], rgb.shape[0]))
-        finally:
-            video.close()
-        elapsed = time.perf_counter() - start
-        take = recorder.finish(label=name)
-        if take is None:
-            raise ValueError(f"the video {name!r} has no readable frames.")
-        series = take.to_series()
-        series = replace(series, t=np.asarray(recorder.t), source=name)  # video times, in s
-        n = len(series)
-        return SourceRun(series, self._pipeline.result(), n, n / elapsed if elapsed > 0 else 0.0)
+        whole = max_frames is None  # the whole clip was seen: score what it showed
+        run = self._engine.run_video(
+            name,
+            max_frames=max_frames,
+            max_size=(self.width, self.height),
+            on_frame=lambda _rgb, res: self._after_frame(res),
+            finish=whole,
+        )
+        if whole and run.result is not None and self.result is None:
+            self._publish_result(run.result)
+        plain = None if run.result is None else run.result.to_dict()
+        return SourceRun(run.series, plain, run.frames, run.fps)
 
     process_source = run_source
 
     def close(self) -> None:
         """Close the widget and release the pose model and any open video."""
-        pipeline = self.__dict__.get("_pipeline")  # absent if __init__ failed early
-        if pipeline is not None:
-            pipeline.close()
+        engine = self.__dict__.get("_engine")  # absent if __init__ failed early
+        if engine is not None:
+            engine.close()
         source = self.__dict__.get("_source")
         if source is not None:
             source.close()
@@ -310,14 +312,17 @@ class PoseCamera(anywidget.AnyWidget):
             self._source.close()
             self._source = None
 
+    @t.observe("model", "max_people")
+    def _tracker_changed(self, change: dict[str, Any]) -> None:
+        self._engine.reconfigure(model=_model(self.model), max_people=self.max_people)
+
     def _start_recording(self) -> None:
-        self._recorder = TakeRecorder(keep_video=self.record_video)
+        self._engine.start_take(keep_video=self.record_video)
 
     def _finish_recording(self) -> None:
-        recorder, self._recorder = self._recorder, None
-        if recorder is None:
+        if not self._engine.recording:
             return
-        take = recorder.finish(label=f"take {len(self._takes) + 1}")
+        take = self._engine.stop_take(label=f"take {len(self._takes) + 1}")
         if take is not None:
             self._takes.append(take)
             self.takes = [tk.summary(i) for i, tk in enumerate(self._takes)]
@@ -357,21 +362,26 @@ class PoseCamera(anywidget.AnyWidget):
     def _pose_payload(
         self, req_id: int, res: FrameResult, extra: list[bytes]
     ) -> tuple[dict[str, Any], list[bytes]]:
-        pose = res.pose
+        pose, frame = res.pose, res.frame
         reply = msgs.pose_reply(
             req_id,
             t=res.t,
             found=pose is not None,
-            metrics=res.metrics,
-            feedback=res.feedback,
+            metrics=res.overlay,
+            feedback=None if res.feedback is None else res.feedback.to_dict(),
             n_people=0 if pose is None else pose.n_people,
             proc_ms=res.proc_ms,
             status=res.status,
         )
         reply["message"] = res.message
-        if res.done and self.result is not None:
-            reply["result"] = self.result
-        out = [] if pose is None else [msgs.landmarks_buffer(pose.landmarks, pose.visibility)]
+        reply["side"] = res.side
+        reply["locked"] = res.locked
+        # the landmarks drawn are the smoothed ones the protocol measured
+        out = (
+            []
+            if pose is None or frame is None
+            else [msgs.landmarks_buffer(frame.landmarks, pose.visibility)]
+        )
         if extra:
             reply["frame_buffer"] = len(out)
         return reply, out + extra
@@ -390,7 +400,8 @@ class PoseCamera(anywidget.AnyWidget):
                 "no_source", "this widget reads the camera; set source= to play a video.", req.id
             )
         if self._source is None:
-            self._source = VideoSource(
+            self._engine.recorded = True  # a file: nobody needs a countdown
+            self._source = VideoReader(
                 resolve_source(self.source), max_size=(self.width, self.height), loop=True
             )
         item = self._source.read()
@@ -424,3 +435,14 @@ class PoseCamera(anywidget.AnyWidget):
             )
         reply = {"type": "take_frame", "id": req.id, "index": req.index, "frame": req.frame}
         return reply, [take.frames[req.frame]]
+
+
+def _model(name: str) -> ModelVariant:
+    """``name`` as a model variant, or a ValueError listing the variants."""
+    if name == "lite":
+        return "lite"
+    if name == "full":
+        return "full"
+    if name == "heavy":
+        return "heavy"
+    raise ValueError(f"model must be 'lite', 'full' or 'heavy'; got {name!r}.")

@@ -19,8 +19,10 @@ import anywidget
 import ipywidgets
 import traitlets as t
 
-from widgets._pose_pipeline import FrameResult, protocol_class
-from widgets.pose_camera import PoseCamera
+from course.live import FrameResult
+from course.selftests import get
+from course.selftests.base import Protocol
+from widgets.pose_camera import PoseCamera, SourceRun
 
 STATIC = Path(__file__).parent / "static"
 
@@ -97,7 +99,7 @@ def diagram_svg(view: str) -> str:
     )
 
 
-def _describe(cls: Any) -> str:
+def _describe(cls: type[Protocol]) -> str:
     first = (inspect.getdoc(cls) or "").split("\n\n")[0].replace("\n", " ")
     return "" if "``" in first else first  # skip summaries that name code parameters
 
@@ -165,19 +167,19 @@ class SelfTest(ipywidgets.VBox):
         camera: dict[str, Any] | None = None,
         **protocol_options: Any,
     ) -> None:
-        cls = protocol_class(test)
-        view = str(getattr(cls, "view", "any"))
+        cls = get(test)
+        view = cls.view
         self.panel = SelfTestPanel(
             test=test,
-            title=str(getattr(cls, "title", test)),
+            title=cls.title,
             description=_describe(cls),
             view=view,
             steps=[
                 *SETUP_STEPS.get(view, SETUP_STEPS["any"]),
-                str(getattr(cls, "ready_message", "")),
+                cls.ready_message,
             ],
             diagram=diagram_svg(view),
-            limitations=[str(x) for x in getattr(cls, "limitations", ())],
+            limitations=list(cls.limitations),
         )
         self.camera = PoseCamera(
             test=test, source=source, protocol_options=protocol_options, **(camera or {})
@@ -196,11 +198,11 @@ class SelfTest(ipywidgets.VBox):
     def _on_frame(self, res: FrameResult) -> None:
         if self.panel.result is not None:
             return  # finished: the result card stays until "Start again"
-        fb = res.feedback or {}
-        phase = str(fb.get("phase", "setup"))
-        message = str(fb.get("message", "") or res.message)
-        checks = fb.get("ok_to_start") or {}
-        progress = float(fb.get("progress") or 0.0)
+        fb = res.feedback
+        phase = "setup" if fb is None else fb.phase
+        message = (fb.message if fb is not None else "") or res.message
+        checks = {} if fb is None else dict(fb.ok_to_start)
+        progress = 0.0 if fb is None else float(fb.progress)
         now = time.monotonic()
         changed = (
             phase != self.panel.phase
@@ -260,6 +262,6 @@ class SelfTest(ipywidgets.VBox):
             except Exception as exc:  # shown on the card; the result stays on screen to retry
                 self.panel.error = f"Could not save the result: {exc}"
 
-    def run_source(self, **kwargs: Any) -> Any:
+    def run_source(self, *, max_frames: int | None = None, source: str | None = None) -> SourceRun:
         """Run the test on the camera's video source synchronously (see PoseCamera.run_source)."""
-        return self.camera.run_source(**kwargs)
+        return self.camera.run_source(max_frames=max_frames, source=source)

@@ -24,7 +24,7 @@ from course.constants import G
 from course.lessons import demos
 from course.progress import Entry, ProgressLog
 from course.selftests import PelvicTilt, SingleLegBalance
-from course.selftests.base import Result
+from course.selftests.results import Result
 
 __all__ = [
     "atan",
@@ -44,24 +44,8 @@ g = G
 """Acceleration of gravity used in the lessons, in m/s² (:data:`course.constants.G`)."""
 
 
-def _number(value: float) -> str:
-    """``value`` with about three significant figures, no ``-0``, whole numbers without decimals.
-
-    Examples
-    --------
-    >>> [_number(v) for v in (0.5483, 36.84, 167.9, 3.0, -1e-12, -4.25)]
-    ['0.548', '36.8', '168', '3', '0', '-4.25']
-    """
-    size = abs(value)
-    digits = 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 1 else 3
-    text = f"{round(value, digits) + 0.0:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".") if float(text).is_integer() else text
-    return "0" if text in {"-0", "0"} else text
-
-
 def describe(result: Result, *, metrics: Sequence[str] | None = None) -> str:
-    """A self-test result as plain text: score, each metric with its unit, feedback, caveats.
+    """A self-test result as plain text (:meth:`Result.text`, the form the CLI prints too).
 
     Parameters
     ----------
@@ -82,19 +66,7 @@ def describe(result: Result, *, metrics: Sequence[str] | None = None) -> str:
     >>> "anterior_range       10 deg" in text
     True
     """
-    status = "passed" if result.passed else "not passed"
-    lines = [f"{result.test}: score {result.score:.0f}/100, {status}" + (
-        f" (side tested: {result.side})" if result.side else ""
-    )]  # fmt: skip
-    names = list(result.metrics) if metrics is None else list(metrics)
-    width = max((len(n) for n in names), default=0)
-    for name in names:
-        m = result.metrics[name]
-        value = "not measured" if not math.isfinite(m.value) else f"{_number(m.value)} {m.unit}"
-        lines.append(f"  {name:<{width}}  {value}")
-    lines.append(result.feedback)
-    lines.extend(f"  note: {w}" for w in result.warnings)
-    return "\n".join(lines)
+    return result.text(metrics=metrics)
 
 
 def temporary_folder() -> Path:

@@ -18,11 +18,12 @@ Examples
 from __future__ import annotations
 
 from course.selftests.balance import SingleLegBalance
-from course.selftests.base import Feedback, Metric, Protocol, Result, Threshold
+from course.selftests.base import Feedback, Protocol
 from course.selftests.gait import RunningGait
 from course.selftests.hip import GluteBridge, HipExtension
 from course.selftests.jump import JumpHeight
 from course.selftests.posture import AnkleLean, PelvicTilt, PostureStack
+from course.selftests.results import Metric, Result, Threshold
 
 __all__ = [
     "PROTOCOLS",
@@ -39,6 +40,7 @@ __all__ = [
     "RunningGait",
     "SingleLegBalance",
     "Threshold",
+    "UnknownTestError",
     "get",
 ]
 
@@ -58,17 +60,24 @@ PROTOCOLS: dict[str, type[Protocol]] = {
 }
 
 
+class UnknownTestError(KeyError, ValueError):
+    """No self-test of that name (the message lists the known names)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def get(name: str) -> type[Protocol]:
     """The protocol class registered as ``name`` (case, hyphens and spaces ignored).
 
     Raises
     ------
-    KeyError
-        With the list of known names.
+    UnknownTestError
+        A ``KeyError`` and ``ValueError``, with the list of known names.
     """
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     if key not in PROTOCOLS:
-        raise KeyError(
+        raise UnknownTestError(
             f"no self-test named {name!r}; choose one of: {', '.join(sorted(PROTOCOLS))}."
         )
     return PROTOCOLS[key]

@@ -20,16 +20,9 @@ from numpy.typing import NDArray
 from course.schema import Pose
 from course.selftests import checks as ck
 from course.selftests import kinematics as kin
-from course.selftests.base import (
-    Metric,
-    Protocol,
-    Result,
-    Threshold,
-    Trace,
-    nanmed,
-    nanpct,
-    score_thresholds,
-)
+from course.selftests.base import Protocol
+from course.selftests.results import Metric, Result, Threshold, assemble
+from course.selftests.trace import Trace, nanmed, nanpct
 
 SPRINGER = (
     "Springer et al. 2007, J Geriatr Phys Ther 30:8 — unipedal stance, n = 549, best of three "
@@ -146,6 +139,8 @@ class SingleLegBalance(Protocol):
     """
 
     name = "single_leg_balance"
+    smoothing = False  # event timing / sway: smoothing lag would bias them
+    overlay_angles = ("pelvic_obliquity",)
     title = "Single-leg balance"
     view = "front"
     ready_message = "Face the camera, feet together, arms crossed on your chest."
@@ -320,8 +315,6 @@ class SingleLegBalance(Protocol):
         )
         values = {k: m.value for k, m in metrics.items()}
         ths = self.thresholds
-        passed = all(th.met(values[th.metric]) for th in ths)
-        score = score_thresholds(values, ths, soft={"time": ths[0].value})
         notes = [
             f"You stood {time_s:.1f} s on your {self.stance} leg "
             f"(typical best of three: {self.norm:.0f} s, {self.norm_note})."
@@ -334,12 +327,11 @@ class SingleLegBalance(Protocol):
             notes.append("Your trunk leaned sideways to balance.")
         warn = [] if ended != "the recording ended" else ["The recording ended during the trial."]
         self.done_trials.append(
-            Result(
-                test=self.name,
-                metrics=metrics,
-                score=score,
-                passed=passed,
+            assemble(
+                self.name,
+                metrics,
                 thresholds=ths,
+                soft={"time": ths[0].value},
                 feedback=" ".join(notes),
                 side=self.stance,
                 started_at=float(self.trial_start),

@@ -16,14 +16,9 @@ import numpy as np
 from course.schema import Pose
 from course.selftests import checks as ck
 from course.selftests import kinematics as kin
-from course.selftests.base import (
-    Metric,
-    Result,
-    SideView,
-    Threshold,
-    nanmed,
-    score_thresholds,
-)
+from course.selftests.results import Metric, Result, Threshold
+from course.selftests.trace import nanmed
+from course.selftests.views import SideView
 
 LIEBERMAN = (
     "Running Form Lab heuristic; braking grows with how far ahead of the hip the foot lands "
@@ -53,6 +48,8 @@ class RunningGait(SideView):
     """
 
     name = "running_gait"
+    smoothing = False  # event timing / sway: smoothing lag would bias them
+    overlay_angles = ("trunk_lean", "thigh", "knee", "shank")
     title = "Running form (side view)"
     ready_message = "Start running, side-on to the camera."
     limitations = (
@@ -112,7 +109,7 @@ class RunningGait(SideView):
             return "I lost you: keep running side-on in view.", {}, False, elapsed / self.capture_s
         self.last_seen = t
         self.frames.append(np.asarray(pose.landmarks, dtype=np.float64))
-        ang = kin.frame_angles(pose.pixels, side=self.side, facing=self.facing)
+        ang = self.angles
         live = {"trunk_lean_deg": ang["trunk_lean"], "thigh_deg": ang["thigh"]}
         return "Keep running naturally.", live, False, elapsed / self.capture_s
 
@@ -177,10 +174,7 @@ class RunningGait(SideView):
             "frame_rate": Metric(fps, "fps", "median frame rate"),
         }
         values = {k: m.value for k, m in metrics.items()}
-        passed = all(th.met(values[th.metric]) for th in self.thresholds)
-        score = score_thresholds(
-            values, self.thresholds, soft={"overstride": 0.25, "shank_angle": 15.0}
-        )
+        soft = {"overstride": 0.25, "shank_angle": 15.0}
         notes = []
         if math.isfinite(values["cadence"]):
             notes.append(
@@ -199,15 +193,10 @@ class RunningGait(SideView):
                 f"Frame rate {fps:.0f} fps: contact times are uncertain by about one frame "
                 f"({1000 / fps:.0f} ms); film at 60 fps or more if you can."
             )
-        return Result(
-            test=self.name,
-            metrics=metrics,
-            score=score,
-            passed=passed,
+        return self._scored(
+            metrics,
             thresholds=self.thresholds,
+            soft=soft,
             feedback=feedback,
-            side=self.side,
-            started_at=self.started_at,
-            duration=self.duration,
             warnings=self._warnings(*extra, f"cadence advice: {HEIDERSCHEIT}"),
         )

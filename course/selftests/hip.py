@@ -20,19 +20,11 @@ from course.schema import Landmark as L
 from course.schema import Pose
 from course.selftests import checks as ck
 from course.selftests import kinematics as kin
-from course.selftests.base import (
-    Metric,
-    Protocol,
-    Result,
-    ScriptedSideView,
-    Threshold,
-    Trace,
-    nanmed,
-    nanpct,
-    nansd,
-    score_thresholds,
-)
+from course.selftests.base import Protocol
 from course.selftests.posture import HEURISTIC, NO_PELVIS
+from course.selftests.results import Metric, Result, Threshold
+from course.selftests.trace import Trace, nanmed, nanpct, nansd
+from course.selftests.views import ScriptedSideView
 
 HARVEY = (
     "Harvey 1998, Br J Sports Med 32:68 — modified Thomas test in 117 elite athletes: hip "
@@ -71,6 +63,7 @@ class HipExtension(ScriptedSideView):
     """
 
     name = "hip_extension"
+    overlay_angles = ("hip_flexion", "thigh", "trunk_lean")
     title = "Hip extension"
     limitations = (
         NO_PELVIS,
@@ -159,8 +152,7 @@ class HipExtension(ScriptedSideView):
         self, pose: Pose, t: float, segment: int, message: str
     ) -> tuple[str, dict[str, float]]:
         i = segment
-        px = pose.pixels
-        ang = kin.frame_angles(px, side=self.side, facing=self.facing)
+        ang = self.angles
         thigh, trunk, ext = ang["thigh"], ang["trunk_lean"], -ang["hip_flexion"]
         self.trace.append(t, segment=i, thigh=thigh, trunk=trunk, ext=ext)
         base_trunk = self.trace.baseline("trunk")
@@ -215,22 +207,18 @@ class HipExtension(ScriptedSideView):
             }
         values = {k: m.value for k, m in metrics.items()}
         ths = self.thresholds
-        passed = all(th.met(values[th.metric]) for th in ths)
-        score = score_thresholds(
-            values, ths, soft={"hip_extension": 10.0, "clean_extension": 10.0,
-                               "trunk_back_lean": 10.0, "trunk_change": 10.0}
-        )  # fmt: skip
+        soft = {
+            "hip_extension": 10.0,
+            "clean_extension": 10.0,
+            "trunk_back_lean": 10.0,
+            "trunk_change": 10.0,
+        }
         feedback = self._feedback(values)
-        return Result(
-            test=self.name,
-            metrics=metrics,
-            score=score,
-            passed=passed,
+        return self._scored(
+            metrics,
             thresholds=ths,
+            soft=soft,
             feedback=feedback,
-            side=self.side,
-            started_at=self.started_at,
-            duration=self.duration,
             warnings=self._warnings(f"mode: {self.mode}"),
         )
 
@@ -271,6 +259,7 @@ class GluteBridge(Protocol):
     """
 
     name = "glute_bridge"
+    overlay_angles = ("hip_flexion",)
     title = "Glute bridge hold"
     view = "lying"
     ready_message = "Lie on your back, knees bent, feet flat, your side to the camera."
@@ -368,27 +357,18 @@ class GluteBridge(Protocol):
         }
         values = {k: m.value for k, m in metrics.items()}
         ths = self.thresholds
-        passed = all(th.met(values[th.metric]) for th in ths)
-        score = score_thresholds(
-            values, ths, soft={"hold_time": ths[0].value, "bridge_angle": 30.0}
-        )
+        soft = {"hold_time": ths[0].value, "bridge_angle": 30.0}
         if not values["bridge_angle"] >= self.straight:
             feedback = "Lift your hips higher until shoulders, hips and knees form a line."
         elif not values["hold_time"] >= ths[0].value:
             feedback = "Good height; now build up the time you can hold it."
         else:
             feedback = "A straight, steady bridge."
-        return Result(
-            test=self.name,
-            metrics=metrics,
-            score=score,
-            passed=passed,
+        return self._scored(
+            metrics,
             thresholds=ths,
+            soft=soft,
             feedback=feedback,
-            side=self.side,
-            started_at=self.started_at,
-            duration=self.duration,
-            warnings=self._warnings(),
         )
 
 

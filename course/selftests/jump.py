@@ -17,15 +17,9 @@ from course.constants import G
 from course.schema import Landmark as L
 from course.schema import Pose
 from course.selftests import checks as ck
-from course.selftests.base import (
-    Metric,
-    Protocol,
-    Result,
-    Threshold,
-    Trace,
-    nanmed,
-    score_thresholds,
-)
+from course.selftests.base import Protocol
+from course.selftests.results import Metric, Result, Threshold
+from course.selftests.trace import Trace, nanmed
 
 HEURISTIC = (
     "Running Form Lab heuristic (not a norm): 20 cm is an easy countermovement jump for a "
@@ -67,6 +61,7 @@ class JumpHeight(Protocol):
     """
 
     name = "jump_height"
+    smoothing = False  # event timing / sway: smoothing lag would bias them
     title = "Jump height (flight time)"
     view = "any"
     ready_message = "Stand still, hands on hips, whole body in view with room above your head."
@@ -182,9 +177,6 @@ class JumpHeight(Protocol):
             "frame_rate": Metric(fps, "fps", "median frame rate of the capture"),
             "height_uncertainty": Metric(err, "cm", "height error of a ±1-frame timing error"),
         }
-        values = {k: m.value for k, m in metrics.items()}
-        passed = all(th.met(values[th.metric]) for th in self.thresholds)
-        score = score_thresholds(values, self.thresholds, soft={"jump_height": 20.0})
         if not heights:
             feedback = "No jump was seen: jump straight up with both feet leaving the floor."
         else:
@@ -198,15 +190,10 @@ class JumpHeight(Protocol):
             if heights
             else ""
         )
-        return Result(
-            test=self.name,
-            metrics=metrics,
-            score=score,
-            passed=passed,
+        return self._scored(
+            metrics,
             thresholds=self.thresholds,
+            soft={"jump_height": 20.0},
             feedback=feedback,
-            side="",
-            started_at=self.started_at,
-            duration=self.duration,
             warnings=self._warnings(*([caveat] if caveat else [])),
         )

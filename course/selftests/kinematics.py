@@ -13,10 +13,8 @@ module's ``pelvic_obliquity``) and :func:`lateral_trunk_lean`.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from course.analysis import geometry
 
@@ -24,12 +22,12 @@ FloatArray = NDArray[np.float64]
 _LS, _RS, _LH, _RH = 11, 12, 23, 24
 
 
-def _frames(px: Any) -> tuple[FloatArray, bool]:
+def _frames(px: ArrayLike) -> tuple[FloatArray, bool]:
     a = np.asarray(px, dtype=np.float64)
     return (a[np.newaxis], True) if a.ndim == 2 else (a, False)
 
 
-def body_angles(px: Any, *, side: str, facing: str) -> dict[str, FloatArray]:
+def body_angles(px: ArrayLike, *, side: str, facing: str) -> dict[str, FloatArray]:
     """All named body angles (degrees) of one frame ``(33, 2|3)`` → 0-D, or a sequence → ``(n,)``.
 
     Examples
@@ -48,12 +46,12 @@ def body_angles(px: Any, *, side: str, facing: str) -> dict[str, FloatArray]:
     return out
 
 
-def frame_angles(px: Any, *, side: str, facing: str) -> dict[str, float]:
+def frame_angles(px: ArrayLike, *, side: str, facing: str) -> dict[str, float]:
     """The named body angles of one frame as floats (degrees)."""
     return {k: float(v) for k, v in body_angles(px, side=side, facing=facing).items()}
 
 
-def three_point(px: Any, a: int, b: int, c: int) -> FloatArray:
+def three_point(px: ArrayLike, a: int, b: int, c: int) -> FloatArray:
     """Interior angle at landmark ``b`` of ``a``, ``b``, ``c`` in degrees (180 = straight).
 
     Examples
@@ -67,7 +65,7 @@ def three_point(px: Any, a: int, b: int, c: int) -> FloatArray:
     return np.asarray(geometry.angle3(arr[..., a, :], arr[..., b, :], arr[..., c, :]))
 
 
-def hip_drop(px: Any, *, stance: str) -> FloatArray:
+def hip_drop(px: ArrayLike, *, stance: str) -> FloatArray:
     """Front view: hip line from horizontal in degrees, + when the lifted-leg hip is lower.
 
     ``geometry``'s ``pelvic_obliquity`` is + when the person's left hip is higher; standing on the
@@ -86,7 +84,7 @@ def hip_drop(px: Any, *, stance: str) -> FloatArray:
     return np.asarray(out[0] if single else out)
 
 
-def lateral_trunk_lean(px: Any, *, stance: str) -> FloatArray:
+def lateral_trunk_lean(px: ArrayLike, *, stance: str) -> FloatArray:
     """Front view: trunk (hip → shoulder midpoints) from vertical in deg, + toward the stance leg.
 
     Examples

@@ -15,19 +15,9 @@ import numpy as np
 
 from course.schema import Pose
 from course.selftests import checks as ck
-from course.selftests import kinematics as kin
-from course.selftests.base import (
-    Metric,
-    Result,
-    ScriptedSideView,
-    SideView,
-    Threshold,
-    Trace,
-    nanmed,
-    nanpct,
-    score_thresholds,
-    steadiness_sd,
-)
+from course.selftests.results import Metric, Result, Threshold
+from course.selftests.trace import Trace, nanmed, nanpct, steadiness_sd
+from course.selftests.views import ScriptedSideView, SideView
 
 NO_PELVIS = (
     "MediaPipe has no pelvis landmarks (ASIS/PSIS): pelvic tilt is inferred from the trunk–thigh "
@@ -61,6 +51,7 @@ class PelvicTilt(ScriptedSideView):
     """
 
     name = "pelvic_tilt"
+    overlay_angles = ("hip_flexion", "trunk_lean")
     title = "Pelvic tilt control"
     done_message = "Done: well held."
     record_gaps = True
@@ -102,8 +93,7 @@ class PelvicTilt(ScriptedSideView):
         self, pose: Pose, t: float, segment: int, message: str
     ) -> tuple[str, dict[str, float]]:
         i = segment
-        px = pose.pixels
-        ang = kin.frame_angles(px, side=self.side, facing=self.facing)
+        ang = self.angles
         flex, trunk = ang["hip_flexion"], ang["trunk_lean"]
         self.trace.append(t, segment=i, hip_flexion=flex, trunk=trunk)
         base = self.trace.baseline("hip_flexion")
@@ -141,11 +131,7 @@ class PelvicTilt(ScriptedSideView):
             ),
         }
         values = {k: m.value for k, m in metrics.items()}
-        passed = all(th.met(values[th.metric]) for th in self.thresholds)
-        score = score_thresholds(
-            values, self.thresholds, soft={"tilt_range": 10.0, "neutral_sd": 3.0,
-                                           "neutral_offset": 5.0}
-        )  # fmt: skip
+        soft = {"tilt_range": 10.0, "neutral_sd": 3.0, "neutral_offset": 5.0}
         notes = []
         if not values["tilt_range"] >= 10.0:
             notes.append(
@@ -158,17 +144,11 @@ class PelvicTilt(ScriptedSideView):
         if not values["neutral_offset"] <= 3.0:
             notes.append("You did not quite return to your relaxed neutral.")
         feedback = " ".join(notes) or "Good control: full range both ways and a steady neutral."
-        return Result(
-            test=self.name,
-            metrics=metrics,
-            score=score,
-            passed=passed,
+        return self._scored(
+            metrics,
             thresholds=self.thresholds,
+            soft=soft,
             feedback=feedback,
-            side=self.side,
-            started_at=self.started_at,
-            duration=self.duration,
-            warnings=self._warnings(),
         )
 
 
@@ -190,6 +170,7 @@ class PostureStack(SideView):
     """
 
     name = "posture_stack"
+    overlay_angles = ("trunk_lean", "body_lean")
     title = "Posture stack (plumb line)"
     ready_message = "Stand tall and relaxed, side-on, arms by your sides."
     limitations = (
@@ -255,10 +236,7 @@ class PostureStack(SideView):
             med["ear"] - med["shoulder"], "% height", "ear ahead of shoulder (+ forward)"
         )
         values = {k: m.value for k, m in metrics.items()}
-        passed = all(th.met(values[th.metric]) for th in self.thresholds)
-        score = score_thresholds(
-            values, self.thresholds, soft={"stack_spread": 6.0, "head_forward": 5.0}
-        )
+        soft = {"stack_spread": 6.0, "head_forward": 5.0}
         notes = []
         if not values["head_forward"] <= 3.0:
             notes.append("Your head sits forward of your shoulders: grow tall through the crown.")
@@ -267,17 +245,11 @@ class PostureStack(SideView):
         if med["shoulder"] - med["hip"] > 3.0:
             notes.append("Your shoulders are ahead of your hips: you are leaning forward.")
         feedback = " ".join(notes) or "Well stacked: ear, shoulder and hip line up over the ankle."
-        return Result(
-            test=self.name,
-            metrics=metrics,
-            score=score,
-            passed=passed,
+        return self._scored(
+            metrics,
             thresholds=self.thresholds,
+            soft=soft,
             feedback=feedback,
-            side=self.side,
-            started_at=self.started_at,
-            duration=self.duration,
-            warnings=self._warnings(),
         )
 
 
@@ -294,6 +266,7 @@ class AnkleLean(ScriptedSideView):
     """
 
     name = "ankle_lean"
+    overlay_angles = ("body_lean", "hip_bend")
     title = "Lean from the ankles"
     ready_message = "Stand tall, side-on, feet hip-width apart."
     limitations = (
@@ -327,8 +300,7 @@ class AnkleLean(ScriptedSideView):
         self, pose: Pose, t: float, segment: int, message: str
     ) -> tuple[str, dict[str, float]]:
         i = segment
-        px = pose.pixels
-        ang = kin.frame_angles(px, side=self.side, facing=self.facing)
+        ang = self.angles
         lean, bend = ang["body_lean"], ang["hip_bend"]
         self.trace.append(t, segment=i, lean=lean, bend=bend)
         msg = message
@@ -351,25 +323,16 @@ class AnkleLean(ScriptedSideView):
             "standing_lean": Metric(base_lean, "deg", "ankle–shoulder line standing relaxed"),
         }
         values = {k: m.value for k, m in metrics.items()}
-        passed = all(th.met(values[th.metric]) for th in self.thresholds)
-        score = score_thresholds(
-            values, self.thresholds, soft={"lean_gain": 5.0, "hip_bend_at_lean": 15.0}
-        )
+        soft = {"lean_gain": 5.0, "hip_bend_at_lean": 15.0}
         if not values["hip_bend_at_lean"] <= 10.0:
             feedback = "You leaned by bending at the hips: keep a straight line from heel to head."
         elif not values["lean_gain"] >= 5.0:
             feedback = "Straight body, but lean further: let yourself fall forward from the ankles."
         else:
             feedback = "A clean lean from the ankles with a straight body."
-        return Result(
-            test=self.name,
-            metrics=metrics,
-            score=score,
-            passed=passed,
+        return self._scored(
+            metrics,
             thresholds=self.thresholds,
+            soft=soft,
             feedback=feedback,
-            side=self.side,
-            started_at=self.started_at,
-            duration=self.duration,
-            warnings=self._warnings(),
         )

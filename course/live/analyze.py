@@ -1,9 +1,10 @@
 """``python -m course analyze VIDEO --test NAME``: run a self-test protocol on a video file.
 
-The video goes through the MediaPipe tracker (:class:`course.pose.PoseTracker`), then the protocol
-runs over the pose series exactly as it would live (with no countdown). The result is printed, and
-written as JSON (everything) or CSV (one row per metric) on request. Nothing is added to your
-progress log unless you pass ``--record``.
+Every frame of the video goes through the live engine (:class:`course.live.Engine`: MediaPipe,
+One-Euro smoothing and angles, the protocol) exactly as a camera frame would, with no countdown.
+The result is printed (:meth:`~course.selftests.results.Result.text`), and written as JSON
+(everything) or CSV (one row per metric) on request. Nothing is added to your progress log unless
+you pass ``--record``.
 
 Examples
 --------
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from course.selftests import PROTOCOLS, get
-from course.selftests.base import Result
+from course.selftests.results import Result
 
 
 def parse_option(text: str) -> tuple[str, Any]:
@@ -59,26 +60,6 @@ def write_csv(result: Result, path: Path) -> None:
                 )  # fmt: skip
         w.writerow([result.test, result.side, "score", f"{result.score:.6g}", "0-100", ""])
         w.writerow([result.test, result.side, "passed", str(result.passed), "", ""])
-
-
-def summary(result: Result) -> str:
-    """A readable multi-line summary of a result."""
-    lines = [
-        f"{result.test}: score {result.score:.0f}/100, "
-        + ("passed" if result.passed else "not passed")
-        + (f" (side: {result.side})" if result.side else ""),
-    ]
-    if not result.completed:
-        lines[0] = f"{result.test}: did not run"
-    for name, m in result.metrics.items():
-        v = float(m.value)
-        lines.append(f"  {name:<24} {v:>10.2f} {m.unit}" if math.isfinite(v) else f"  {name:<24} "
-                     f"{'—':>10} {m.unit}")  # fmt: skip
-    for th in result.thresholds:
-        lines.append(f"  criterion: {th.metric} {th.op} {th.value:g} {th.unit}  [{th.source}]")
-    lines.append(f"  {result.feedback}")
-    lines.extend(f"  note: {w}" for w in result.warnings)
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,23 +99,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.side != "auto":
         options["side"] = args.side
     try:
-        protocol = cls(**options)
+        cls(**options)  # check the options before loading the model
     except (TypeError, ValueError) as exc:
         print(f"error: bad option for {cls.name}: {exc}", file=sys.stderr)
         return 2
 
-    from course.pose import PoseTracker
+    from course.live import Engine
     from course.pose.models import ModelError
     from course.pose.video import VideoError
 
+    engine = Engine(test=cls.name, options=options, model=args.model, max_people=2)
     try:
-        with PoseTracker(args.model) as tracker:
-            series = tracker.video(video)
-    except (ModelError, VideoError) as exc:
+        run = engine.run_video(video, progress=True)
+    except (ModelError, VideoError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    result = protocol.run(series)
-    print(summary(result))
+    finally:
+        engine.close()
+    result = run.result
+    assert result is not None  # a test was named
+    print(result.text())
     if args.json:
         Path(args.json).write_text(result.to_json() + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
