@@ -8,57 +8,34 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-Command = Callable[[list[str]], "int | None"]
-
-
-# Each command imports its module only when run, so `python -m course check` stays fast.
-def _check(argv: list[str]) -> int | None:
-    from course.check import main
-
-    return main(argv)
-
-
-def _models(argv: list[str]) -> int | None:
-    from course.pose.models import main
-
-    return main(argv)
-
-
-def _media(argv: list[str]) -> int | None:
-    from course.data.media import main
-
-    return main(argv)
-
-
-def _analyze(argv: list[str]) -> int | None:
-    from course.live.analyze import main
-
-    return main(argv)
-
-
-def _progress(argv: list[str]) -> int | None:
-    from course.progress import main
-
-    return main(argv)
-
-
-def _lab(argv: list[str]) -> int | None:
-    from course.lab import main
-
-    return main(argv)
-
-
-COMMANDS: dict[str, tuple[Command, str]] = {
-    "check": (
-        _check,
-        "check the environment: packages, compiled core, pose model, browser camera needs",
-    ),
-    "models": (_models, "find, download or build the MediaPipe pose models"),
-    "media": (_media, "fetch and verify the sample videos (pinned, with provenance)"),
-    "analyze": (_analyze, "run a self-test protocol on a video file"),
-    "progress": (_progress, "show or export your self-test history"),
-    "lab": (_lab, "open the course in JupyterLab (with the low-latency server settings)"),
+COMMANDS: dict[str, str] = {
+    "check": "check the environment: packages, compiled core, pose model, browser camera needs",
+    "models": "find, download or build the MediaPipe pose models",
+    "media": "fetch and verify the sample videos (pinned, with provenance)",
+    "analyze": "run a self-test protocol on a video file",
+    "progress": "show or export your self-test history",
+    "lab": "open the course in JupyterLab (with the low-latency server settings)",
 }
+
+
+def command(name: str) -> Callable[[list[str]], int]:
+    """The ``main(argv)`` of command ``name``; its module is imported only now (fast start-up)."""
+    run: Callable[[list[str]], int]
+    if name == "check":
+        from course.check import main as run
+    elif name == "models":
+        from course.pose.models import main as run
+    elif name == "media":
+        from course.data.media import main as run
+    elif name == "analyze":
+        from course.live.analyze import main as run
+    elif name == "progress":
+        from course.progress import main as run
+    elif name == "lab":
+        from course.lab import main as run
+    else:
+        raise KeyError(name)
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,15 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] in {"-h", "--help"}:
         print("usage: python -m course COMMAND [options]\n\ncommands:")
-        for name, (_, text) in COMMANDS.items():
+        for name, text in COMMANDS.items():
             print(f"  {name:<10}{text}")
         return 0 if args else 2
     name, rest = args[0], args[1:]
     if name not in COMMANDS:
         print(f"unknown command {name!r}; expected one of: {', '.join(COMMANDS)}.", file=sys.stderr)
         return 2
-    command = COMMANDS[name][0]
-    return int(command(rest) or 0)
+    return int(command(name)(rest) or 0)
 
 
 if __name__ == "__main__":
