@@ -1,4 +1,4 @@
-"""Command line: ``python -m course {check, models, media, analyze, progress, lab}``.
+"""Command line: ``python -m course {check, models, media, analyze, progress, lab, validate}``.
 
 Each subcommand lives in the module that owns its subject; this file only dispatches.
 """
@@ -18,6 +18,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("course.selftests.cli", "run a self-test protocol on a video file"),
     "progress": ("course.progress", "show or export your self-test history"),
     "lab": ("course.lab", "open the course in JupyterLab (with the low-latency server settings)"),
+    "validate": (
+        "course.accuracy.report",
+        "measure one camera's angles against a 4-camera reference; rewrite the error table",
+    ),
 }
 
 
