@@ -52,6 +52,28 @@ def calib_text() -> str:
     return media.fetch_file("pose2sim-single-calibration").read_text()
 
 
+def test_calibration_is_pinned_like_the_clips(calib_text: str) -> None:
+    import hashlib
+
+    entry = media.FILES["pose2sim-single-calibration"]
+    path = media.fetch_file(entry.name)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
+    assert path.stat().st_size == entry.size and path.name == "pose2sim-single-calibration.qca.txt"
+    record = json.loads(path.with_name(f"{entry.name}.json").read_text())
+    assert (record["package"], record["version"]) == ("pose2sim", "0.10.49")
+    assert record["member"].endswith("Demo_SinglePerson/calibration/Calib.qca.txt")
+    assert "Redistribution and use" in record["licence_text"]
+    with pytest.raises(media.UnknownClipError, match="no pinned data file"):
+        media.fetch_file("pose2sim-multi-calibration")
+
+
+def test_a_corrupt_cached_calibration_is_replaced(tmp_path: Path) -> None:
+    entry = media.FILES["pose2sim-single-calibration"]
+    (tmp_path / entry.filename).write_text("<calibration/>")
+    path = media.fetch_file(entry.name, directory=tmp_path)
+    assert len(parse_qca(path.read_text())) == 4
+
+
 def test_real_calibration_parses_into_four_cameras(calib_text: str) -> None:
     cams = parse_qca(calib_text, expected=CAMERAS)
     assert list(cams) == list(CAMERAS)

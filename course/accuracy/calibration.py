@@ -249,7 +249,7 @@ def parse_qca(text: str, *, expected: tuple[str, ...] | None = None) -> dict[str
     ...        'radialDistortion3="0" tangentalDistortion1="0" tangentalDistortion2="0"/>'
     ...        '</camera></cameras></calibration>')
     >>> cam = parse_qca(xml)["c1"]
-    >>> cam.size, cam.K[0, 0], cam.centre.tolist()
+    >>> cam.size, float(cam.K[0, 0]), cam.centre.tolist()
     ((100, 200), 100.0, [0.0, 0.0, 1.0])
     """
     try:
@@ -293,11 +293,19 @@ def load_calibration(path: Path | str | None = None) -> dict[str, Camera]:
     dict of str to Camera
         ``"cam01"`` .. ``"cam04"``.
 
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file is not a calibration of cam01..cam04 (see :func:`parse_qca`).
+
     Examples
     --------
-    >>> cams = load_calibration()  # doctest: +SKIP
-    >>> round(cams["cam01"].K[0, 0])  # doctest: +SKIP
-    1681
+    >>> load_calibration("no-such-file.qca.txt")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: [Errno 2] No such file or directory: 'no-such-file.qca.txt'
     """
     if path is None:
         from course.data.media import fetch_file
