@@ -150,8 +150,8 @@ def _summary(metrics: Mapping[str, Mapping[str, object]], swapped: set[str]) -> 
     ]
     span = f"{min(frontal):.0f}–{max(frontal):.0f}°" if frontal else "—"
     rows.append(
-        "\nA pooled bias can hide two cameras biased in opposite directions (two front cameras "
-        "on either side of the body see a tilt mirrored), so read the per-camera tables below too. From 40–90° off side-on the "
+        "\nA pooled bias can hide two cameras biased in opposite directions, so read the "
+        "per-camera tables below too. From 40–90° off side-on the "
         "sagittal angles are not measurable: their errors are as large as the movements. The "
         f"frontal angles of the balance test come closest: RMSE {span} per camera in the views "
         "where MediaPipe kept left and right apart, with a bias that depends on where the camera "
