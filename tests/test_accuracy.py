@@ -407,3 +407,41 @@ def test_live_angles_follow_the_locked_side(real_views: dict[str, PoseSeries]) -
     left = live_angles(s, side="left", facing="right")["knee"]
     right = live_angles(s, side="right", facing="right")["knee"]
     assert np.nanmax(np.abs(left - right)) > 10.0
+
+
+def test_validate_writes_table_plots_and_page(
+    real_reference: MultiViewReference, tmp_path: Path
+) -> None:
+    from course.accuracy.report import write_outputs
+
+    table = write_outputs(
+        real_reference, table_path=tmp_path / "errors.json", docs=tmp_path, sync=False
+    )
+    assert json.loads((tmp_path / "errors.json").read_text()) == json.loads(json.dumps(table))
+    page = (tmp_path / "validation.md").read_text()
+    for m in METRICS:
+        png = tmp_path / "validation" / f"{m}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+        assert f"### `{m}`" in page and f"(validation/{m}.png)" in page
+    assert "Van Hooren et al. 2023" in page
+
+
+def test_committed_page_and_plots_match_the_committed_table() -> None:
+    from course.accuracy.docs import render_markdown
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    committed = json.loads(Path(TABLE_PATH).read_text())
+    assert (docs / "validation.md").read_text() == render_markdown(committed), (
+        "docs/validation.md is stale: run `python -m course validate`"
+    )
+    for m in METRICS:
+        assert (docs / "validation" / f"{m}.png").is_file(), m
+
+
+def test_validate_command_is_wired() -> None:
+    from course.__main__ import COMMANDS, main
+
+    assert COMMANDS["validate"][0] == "course.accuracy.report"
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--help"])
+    assert exc.value.code == 0
