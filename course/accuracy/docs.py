@@ -201,6 +201,16 @@ def render_markdown(table: Mapping[str, object]) -> str:
         for c, row in sync.items():
             out.append(f"| {c} | " + " | ".join(f"{row[k]:.2f}" for k in shifts) + " |")
         out.append("")
+    seg = table.get("segment_length_m")
+    if isinstance(seg, dict) and seg:
+        out.append(
+            "Consistency of the reference: a rigid segment should keep its length. Over the "
+            "clip (5th / 50th / 95th percentile, m):\n"
+        )
+        out.append("| segment | p5 | median | p95 |\n|---|---|---|---|")
+        for name, (p5, p50, p95) in seg.items():
+            out.append(f"| {name} | {p5:.3f} | {p50:.3f} | {p95:.3f} |")
+        out.append("")
     out.append(_PRINCIPAL_POINT)
     out.append("## Errors per metric\n")
     out.append(

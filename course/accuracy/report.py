@@ -35,8 +35,8 @@ REPO = Path(__file__).resolve().parents[2]
 VIEWS = ("front", "back", "side")
 
 
-def _r(x: float) -> float | None:
-    return None if not np.isfinite(x) else round(float(x), 2)
+def _r(x: float, digits: int = 2) -> float | None:
+    return None if not np.isfinite(x) else round(float(x), digits)
 
 
 def _stats(d: np.ndarray) -> dict[str, float | int | None]:
@@ -51,6 +51,27 @@ def _stats(d: np.ndarray) -> dict[str, float | int | None]:
         "rmse": _r(float(np.sqrt(np.mean(d * d)))),
         "n": int(d.size),
     }
+
+
+#: Rigid segments whose 3-D length should stay constant if the reference is consistent.
+SEGMENTS = {
+    "left thigh": (23, 25),
+    "right thigh": (24, 26),
+    "left shank": (25, 27),
+    "right shank": (26, 28),
+    "hip width": (23, 24),
+    "shoulder width": (11, 12),
+}
+
+
+def _segments(reference: MultiViewReference) -> dict[str, list[float | None]]:
+    """5th, 50th and 95th percentile of each segment's length over the clip, m."""
+    X = reference.points
+    out = {}
+    for name, (a, b) in SEGMENTS.items():
+        length = np.linalg.norm(X[:, a] - X[:, b], axis=-1)
+        out[name] = [_r(v, 3) for v in np.nanpercentile(length, [5, 50, 95])]
+    return out
 
 
 def table_json(
@@ -108,6 +129,7 @@ def table_json(
         "sync_check_median_px": {
             c: {str(k): v for k, v in s.items()} for c, s in (sync or {}).items()
         },
+        "segment_length_m": _segments(reference),
         "reprojection": {
             c: {"median": _r(r.median), "p95": _r(r.p95), "n": r.n}
             for c, r in reference.reprojection.items()
