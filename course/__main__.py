@@ -1,4 +1,4 @@
-"""Command line: ``python -m course {check, models, media, analyze, progress, lab}``.
+"""Command line: ``python -m course {check, models, media, analyze, progress, lab, validate}``.
 
 Each subcommand lives in the module that owns its subject; this file only dispatches.
 """
@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "analyze": "run a self-test protocol on a video file",
     "progress": "show or export your self-test history",
     "lab": "open the course in JupyterLab (with the low-latency server settings)",
+    "validate": "measure one camera's angles against a 4-camera reference; rewrite the error table",
 }
 
 
@@ -33,6 +34,8 @@ def command(name: str) -> Callable[[list[str]], int]:
         from course.progress import main as run
     elif name == "lab":
         from course.lab import main as run
+    elif name == "validate":
+        from course.accuracy.report import main as run
     else:
         raise KeyError(name)
     return run

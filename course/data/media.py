@@ -168,6 +168,63 @@ ALIASES: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class DataFile:
+    """A pinned data file (not a video) that ships in the same wheels as the clips.
+
+    Attributes
+    ----------
+    name
+        Registry key, e.g. ``"pose2sim-single-calibration"``.
+    package, version
+        The PyPI distribution holding the file, pinned.
+    member
+        Path of the file inside the wheel.
+    sha256
+        SHA-256 of the file's bytes.
+    size
+        Size in bytes.
+    licence
+        SPDX licence of the package (and so of the file).
+    description
+        What the file holds.
+    """
+
+    name: str
+    package: str
+    version: str
+    member: str
+    sha256: str
+    size: int
+    licence: str
+    description: str
+
+    @property
+    def filename(self) -> str:
+        """File name in the cache: the name plus the member's suffixes (``.qca.txt``)."""
+        return f"{self.name}{''.join(Path(self.member).suffixes)}"
+
+    @property
+    def source(self) -> str:
+        """Human-readable provenance: package, version and member path."""
+        return f"PyPI {self.package}=={self.version}: {self.member} ({self.licence})"
+
+
+#: Pinned data files by name (fetched with :func:`fetch_file`).
+FILES: dict[str, DataFile] = {
+    "pose2sim-single-calibration": DataFile(
+        "pose2sim-single-calibration",
+        *_POSE2SIM,
+        "Pose2Sim/Demo_SinglePerson/calibration/Calib.qca.txt",
+        "fd90e4bbae3278ef1dc0cdd42a34ee06bf88286f628a02c00a29407aa39e34c5",
+        4843,
+        "BSD-3-Clause",
+        "Qualisys calibration (intrinsics, distortion, pose) of the four pose2sim-single-cam "
+        "views.",
+    )
+}
+
+
 def media_dir() -> Path:
     """Cache directory of the clips: ``platformdirs.user_cache_dir("running-form-lab")/media``.
 
@@ -206,14 +263,17 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def cached_path(name: str, *, directory: Path | str | None = None) -> Path | None:
-    """Path of a clip if it is already cached and matches its checksum, else None."""
-    clip = get_clip(name)
+def _cached(entry: Clip | DataFile, directory: Path | str | None) -> Path | None:
     p = Path(directory) if directory is not None else media_dir()
-    f = p / clip.filename
-    if f.is_file() and f.stat().st_size == clip.size and _sha256_file(f) == clip.sha256:
+    f = p / entry.filename
+    if f.is_file() and f.stat().st_size == entry.size and _sha256_file(f) == entry.sha256:
         return f
     return None
+
+
+def cached_path(name: str, *, directory: Path | str | None = None) -> Path | None:
+    """Path of a clip if it is already cached and matches its checksum, else None."""
+    return _cached(get_clip(name), directory)
 
 
 def _pip_download(package: str, version: str, dest: Path, *, timeout: float) -> Path:
@@ -288,9 +348,51 @@ def fetch(name: str, *, directory: Path | str | None = None, timeout: float = 30
     MediaError
         If pip or the network fails, or the clip does not match its checksum.
     """
-    clip = get_clip(name)
+    return _fetch_entry(get_clip(name), directory, timeout)
+
+
+def fetch_file(name: str, *, directory: Path | str | None = None, timeout: float = 300) -> Path:
+    """Return the path of a verified pinned data file (:data:`FILES`), downloading if needed.
+
+    Same mechanism, cache and checks as :func:`fetch`; the clips of the same package are
+    extracted with it.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`FILES`, e.g. ``"pose2sim-single-calibration"``.
+    directory
+        Cache directory (default :func:`media_dir`).
+    timeout
+        Seconds allowed for ``pip download``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file, whose SHA-256 matches :attr:`DataFile.sha256`.
+
+    Raises
+    ------
+    UnknownClipError
+        If ``name`` is not in :data:`FILES`.
+    MediaError
+        If pip or the network fails, or the file does not match its checksum.
+
+    Examples
+    --------
+    >>> FILES["pose2sim-single-calibration"].filename  # the name it gets in the cache
+    'pose2sim-single-calibration.qca.txt'
+    """
+    if name not in FILES:
+        raise UnknownClipError(
+            f"no pinned data file named {name!r}; available: {', '.join(FILES)}."
+        )
+    return _fetch_entry(FILES[name], directory, timeout)
+
+
+def _fetch_entry(entry: Clip | DataFile, directory: Path | str | None, timeout: float) -> Path:
     dest = Path(directory) if directory is not None else media_dir()
-    found = cached_path(name, directory=dest)
+    found = _cached(entry, dest)
     if found is not None:
         return found
     try:
@@ -298,11 +400,12 @@ def fetch(name: str, *, directory: Path | str | None = None, timeout: float = 30
     except OSError as exc:
         raise MediaError(f"cannot create the media cache {dest}: {exc}. Set {ENV_VAR}.") from exc
     with tempfile.TemporaryDirectory(prefix="rfl-media-") as tmp:
-        wheel_path = _pip_download(clip.package, clip.version, Path(tmp), timeout=timeout)
+        wheel_path = _pip_download(entry.package, entry.version, Path(tmp), timeout=timeout)
         with zipfile.ZipFile(wheel_path) as wheel:
             licence = _licence_text(wheel)
+            pinned: list[Clip | DataFile] = [*CLIPS.values(), *FILES.values()]
             siblings = [
-                c for c in CLIPS.values() if (c.package, c.version) == (clip.package, clip.version)
+                c for c in pinned if (c.package, c.version) == (entry.package, entry.version)
             ]
             for c in siblings:
                 try:
@@ -325,7 +428,7 @@ def fetch(name: str, *, directory: Path | str | None = None, timeout: float = 30
                 _write_atomic(
                     dest / f"{c.name}.json", (json.dumps(record, indent=2) + "\n").encode()
                 )
-    return dest / clip.filename
+    return dest / entry.filename
 
 
 def provenance(name: str, *, directory: Path | str | None = None) -> dict[str, object]:
