@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -316,3 +317,250 @@ def test_whitespace_names_with_spaces_and_headerless_two_columns(tmp_path: Path)
     tr2 = read_force_plate(p2)
     np.testing.assert_allclose(tr2.force, f, atol=1e-3)
     assert any("first column" in n for n in tr2.notes)
+
+
+# -- fuzzing: a bad file is a ValueError that says where, never a crash ---------------------------
+
+_FUZZ_FORMATS = st.sampled_from(
+    [(",", "."), (";", ","), (";", "."), ("\t", "."), ("\t", ","), (" ", "."), (" ", ",")]
+)
+_ODD_CELLS = [
+    "",
+    " ",
+    "NaN",
+    "nan",
+    "-",
+    "--",
+    "#N/A",
+    "null",
+    "1e999",
+    "-1e999",
+    "1e308",
+    "inf",
+    "-inf",
+    "\ufeff700",
+    "7,5",
+    "7.5",
+    "1.000,5",
+    "1,000.5",
+    "abc",
+    '"800"',
+    "'800'",
+    "0x1F",
+    "1_000",
+    "\u0663",
+    "++1",
+    ".",
+    "e5",
+    "1e",
+    "\x00",
+    "\u2028",
+    "1e-320",
+]
+_CELL = st.one_of(
+    st.sampled_from(_ODD_CELLS),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**6), 10**6).map(str),
+    st.text(max_size=5),
+)
+_HEADERS = st.sampled_from(
+    [
+        "time;Fz",
+        "time,Fz",
+        "time\tFz",
+        "Time (s)   Fz (N)",
+        "t;Fz1;Fz2",
+        "Sampling rate: 0 Hz",
+        "Sampling rate: 1000 Hz",
+        "Body mass: 0 kg",
+        "Body mass: 72 kg",
+        "Units: BW",
+        "Units: kN",
+        "s;N",
+        "",
+    ]
+)
+_MESSAGE_WITHOUT_LINE = (
+    "no vertical force column",
+    "has no time column",
+    "needs the body mass",
+    "is empty",
+    "has only",
+    "the largest force",
+    "in different units",
+)
+
+
+def _valid_rows(n: int, sep: str, dec: str, fs: float = 1000.0) -> list[str]:
+    rows = []
+    for k in range(n):
+        cells = [f"{k / fs:.4f}", f"{700 + 150 * np.sin(k / 7):.2f}"]
+        if dec == ",":
+            cells = [c.replace(".", ",") for c in cells]
+        rows.append(sep.join(cells))
+    return rows
+
+
+def _check_outcome(path: Path) -> None:
+    """read_force_plate(path) gives a sane trace or a ValueError that says where; nothing else."""
+    try:
+        tr = read_force_plate(path)
+    except ValueError as exc:
+        msg = str(exc)
+        assert path.name in msg or "units=" in msg or "fs=" in msg, msg
+        located = re.search(r"\blines? \d+", msg)
+        assert located or any(s in msg for s in _MESSAGE_WITHOUT_LINE), msg
+        if located and re.search(
+            r"expected a number|NaN value|infinite value|fields separated", msg
+        ):
+            assert re.search(r"column \d+", msg), msg
+        return
+    assert tr.t.shape == tr.force.shape and tr.t.size >= 2
+    assert np.all(np.isfinite(tr.t)) and np.all(np.isfinite(tr.force))
+    assert np.all(np.diff(tr.t) > 0)
+    assert np.isfinite(tr.fs) and tr.fs > 0
+
+
+@given(
+    header=st.lists(_HEADERS, max_size=3),
+    fmt=_FUZZ_FORMATS,
+    n=st.integers(0, 30),
+    junk=st.lists(
+        st.tuples(st.integers(0, 40), st.lists(_CELL, min_size=0, max_size=4)), max_size=4
+    ),
+    bom=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_fuzzed_files_never_crash(
+    tmp_path_factory: pytest.TempPathFactory,
+    header: list[str],
+    fmt: tuple[str, str],
+    n: int,
+    junk: list[tuple[int, list[str]]],
+    bom: bool,
+    newline: str,
+) -> None:
+    sep, dec = fmt
+    lines = header + _valid_rows(n, sep, dec)
+    for where, cells in junk:  # malformed rows, odd tokens, mixed delimiters
+        lines.insert(min(where, len(lines)), (sep if where % 2 else ";").join(cells))
+    text = ("\ufeff" if bom else "") + newline.join(lines) + newline
+    p = tmp_path_factory.mktemp("fuzz") / "trial.csv"
+    p.write_bytes(text.encode("utf-8", "surrogatepass"))
+    _check_outcome(p)
+
+
+@given(data=st.binary(max_size=400))
+def test_random_bytes_never_crash(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    p = tmp_path_factory.mktemp("bytes") / "trial.txt"
+    p.write_bytes(data)
+    _check_outcome(p)
+
+
+@given(
+    fmt=_FUZZ_FORMATS,
+    n=st.integers(8, 60),
+    row=st.integers(3, 59),
+    col=st.sampled_from([0, 1]),
+    bad=st.sampled_from(
+        ["", "NaN", "n/a", "abc", "1e999", "-1e999", "#N/A", "7..5", "1.5.0", "1,5"]
+    ),
+    header_lines=st.lists(st.sampled_from(["Export v2", "Subject: A", ""]), max_size=3),
+    quote=st.booleans(),
+    bom_cells=st.booleans(),
+)
+def test_one_bad_cell_is_named_by_line_and_column(
+    tmp_path_factory: pytest.TempPathFactory,
+    fmt: tuple[str, str],
+    n: int,
+    row: int,
+    col: int,
+    bad: str,
+    header_lines: list[str],
+    quote: bool,
+    bom_cells: bool,
+) -> None:
+    sep, dec = fmt
+    row = min(row, n - 1)
+    if sep == " " and bad == "":
+        bad = "abc"  # an empty cell cannot be written between spaces
+    if sep == "," and "," in bad:
+        bad = bad.replace(",", ";")  # a decimal comma in a comma-separated file splits the cell
+    if dec == "," and bad == "1,5":
+        bad = "1.5"  # the wrong decimal mark for this file
+    rows = [r.split(sep) for r in _valid_rows(n, sep, dec)]
+    if quote:
+        rows = [[f'"{c}"' for c in r] for r in rows]
+    if bom_cells:  # stray byte-order marks (concatenated exports) are not errors
+        rows = [["\ufeff" + r[0], r[1]] for r in rows]
+    rows[row][col] = bad
+    names = sep.join(["time", "Fz"])
+    lines = [*header_lines, names, *(sep.join(r) for r in rows)]
+    p = tmp_path_factory.mktemp("cell") / "trial.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    line = len(header_lines) + 2 + row
+    with pytest.raises(ValueError, match=rf"trial\.csv line {line}, column {col + 1} \("):
+        read_force_plate(p)
+
+
+@given(
+    fmt=_FUZZ_FORMATS,
+    n=st.integers(5, 50),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    quote=st.booleans(),
+)
+def test_encodings_quotes_and_line_ends_read_the_same(
+    tmp_path_factory: pytest.TempPathFactory,
+    fmt: tuple[str, str],
+    n: int,
+    encoding: str,
+    newline: str,
+    quote: bool,
+) -> None:
+    sep, dec = fmt
+    rows = _valid_rows(n, sep, dec)
+    if quote:
+        rows = [sep.join(f'"{c}"' for c in r.split(sep)) for r in rows]
+    p = tmp_path_factory.mktemp("enc") / "trial.csv"
+    p.write_bytes(
+        newline.join(["Zeit;Fz" if sep == ";" else sep.join(["time", "Fz"]), *rows]).encode(
+            encoding
+        )
+        + newline.encode(encoding)
+    )
+    tr = read_force_plate(p)
+    k = np.arange(n)
+    np.testing.assert_allclose(tr.force, np.round(700 + 150 * np.sin(k / 7), 2), atol=1e-9)
+    assert tr.fs == pytest.approx(1000.0)
+
+
+def test_huge_values_that_overflow_after_conversion_name_their_cell(tmp_path: Path) -> None:
+    rows = "\n".join(f"{k / 1000:.3f};{'1e306' if k == 7 else '0.7'}" for k in range(20))
+    p = _write(tmp_path / "huge.csv", "time;Fz [kN]\n" + rows + "\n")
+    with pytest.raises(ValueError, match=r"line 9, column 2 \('Fz \[kN\]'\): force inf N"):
+        read_force_plate(p)
+
+
+def test_header_rate_and_mass_must_be_sane(tmp_path: Path) -> None:
+    rows = "\n".join(f"{700 + k}" for k in range(20))
+    p = _write(tmp_path / "rate.txt", "Sampling rate: 0 Hz\nFz\n" + rows + "\n")
+    with pytest.raises(ValueError, match=r"rate\.txt line 1, column 1: sampling rate 0 Hz"):
+        read_force_plate(p)
+    p = _write(tmp_path / "mass.txt", "Sampling rate: 1000 Hz\nBody mass: 0 kg\nFz\n" + rows)
+    with pytest.raises(ValueError, match=r"mass\.txt line 2, column 1: body mass 0 kg"):
+        read_force_plate(p)
+
+
+def test_utf16_export_is_read(tmp_path: Path) -> None:
+    t, f = _trace(n=50)
+    p = _write(tmp_path / "u16.txt", "time\tFz\n" + _csv(t, [f], sep="\t"), encoding="utf-16")
+    np.testing.assert_allclose(read_force_plate(p).force, f, atol=1e-3)
+
+
+def test_rows_that_never_form_a_block_name_the_breaking_line(tmp_path: Path) -> None:
+    p = _write(tmp_path / "sparse.csv", "time,Fz\n0.000,700\nnote\n0.001,701\nend\n")
+    with pytest.raises(
+        ValueError, match=r"sparse\.csv line 3: expected 2 fields.*column 2 is missing"
+    ):
+        read_force_plate(p)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course.data import media
+from course.data import media, pinned
 from course.pose import Landmark, PoseSeries, PoseTracker, VideoError, iter_frames, probe
 
 pytestmark = pytest.mark.media
@@ -58,8 +58,11 @@ def test_corrupt_cached_clip_is_replaced(tmp_path: Path) -> None:
 
 
 def test_pip_failure_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(media.MediaError, match=r"could not download sports2d==0\.0\.0"):
-        media._pip_download("sports2d", "0.0.0", tmp_path, timeout=120)
+    with (
+        pinned.PipWheelDownloader("sports2d", "0.0.0", timeout=120) as downloader,
+        pytest.raises(pinned.PinnedDataError, match=r"could not download sports2d==0\.0\.0"),
+    ):
+        downloader.wheel()
 
 
 def test_unknown_clip_lists_the_names() -> None:

