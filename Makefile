@@ -54,8 +54,10 @@ typecheck: install
 pytest: install
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-# Unit tests of the widgets' browser modules with Node's built-in runner (no npm packages).
+# The widgets' browser modules: a syntax check of each, then their unit tests with Node's
+# built-in runner (no npm packages).
 nodetest:
+	for f in widgets/static/*.js; do node --check "$$f" || exit 1; done
 	node --test widgets/static/tests/*.test.mjs
 
 test: lint typecheck nodetest pytest

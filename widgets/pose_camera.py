@@ -103,6 +103,9 @@ class PoseCamera(anywidget.AnyWidget):
         the kernel only: changes to them from the browser are ignored.
     fps, latency_p50_ms, latency_p95_ms : float
         Measured in the browser: frames per second analysed and capture-to-overlay latency (ms).
+    camera_report : widgets._messages.CameraReport or None
+        The browser camera's last reported state (with the error code, e.g.
+        ``NotAllowedError``), or None before the first report.
 
     Examples
     --------
