@@ -9,7 +9,7 @@ import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, ske
 import { fullBox } from "./pose_geometry.js";
 import { cameraError, cameraReport, createRequester, frameRequest, poseParts } from "./pose_messages.js";
 import { createReplay } from "./pose_replay.js";
-import { bannerKind, isLive, pct, step } from "./pose_state.js";
+import { bannerKind, isLive, pct, step, streamFigures } from "./pose_state.js";
 
 
 /** @typedef {{ get(k: string): any, set(k: string, v: any): void, save_changes(): void,
@@ -418,13 +418,9 @@ function render({ model, el }) {
   const statsTimer = setInterval(() => {
     const now = performance.now();
     while (replyTimes.length && replyTimes[0] < now - 2000) replyTimes.shift();
-    const fps = replyTimes.length / 2;
-    const p50 = pct(latencies, 50), p95 = pct(latencies, 95);
-    root.dataset.fps = fps.toFixed(1);
-    root.dataset.latencyP50 = p50.toFixed(1);
-    root.dataset.latencyP95 = p95.toFixed(1);
-    root.dataset.encodeP50 = pct(encodeMs, 50).toFixed(1);
-    root.dataset.kernelP50 = pct(procMs, 50).toFixed(1);
+    const { fps, p50, p95, encodeP50, kernelP50 } = streamFigures({ now, replyTimes, latencies, encodeMs, procMs });
+    const shown = { fps, latencyP50: p50, latencyP95: p95, encodeP50, kernelP50 };
+    for (const [k, v] of Object.entries(shown)) root.dataset[k] = v.toFixed(1);
     stats.textContent = running() ? `${fps.toFixed(1)} fps · ${p50.toFixed(0)} ms (p95 ${p95.toFixed(0)})` : "";
     if (running() && model.get("active_view") === viewId) {
       setTraits({ fps: Math.round(fps * 10) / 10, latency_p50_ms: Math.round(p50 * 10) / 10,

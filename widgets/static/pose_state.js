@@ -79,3 +79,20 @@ export function pct(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
+
+/**
+ * The stream's figures: frames answered per second over the last `windowMs` and percentiles
+ * of latency (capture to overlay), JPEG encoding and kernel time, all in ms.
+ * @param {{ now: number, replyTimes: number[], latencies: number[], encodeMs: number[],
+ *   procMs: number[], windowMs?: number }} samples times in ms on the page clock
+ */
+export function streamFigures({ now, replyTimes, latencies, encodeMs, procMs, windowMs = 2000 }) {
+  const recent = replyTimes.filter((t) => t >= now - windowMs).length;
+  return {
+    fps: recent / (windowMs / 1000),
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    encodeP50: pct(encodeMs, 50),
+    kernelP50: pct(procMs, 50),
+  };
+}

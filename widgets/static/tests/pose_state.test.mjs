@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { STATES, bannerKind, isLive, pct, step } from "../pose_state.js";
+import { STATES, bannerKind, isLive, pct, step, streamFigures } from "../pose_state.js";
 
 const OFF = ["idle", "stopped", "ended", "error", "other_view"];
 const EVENTS = [
@@ -98,4 +98,13 @@ test("nearest-rank percentile against a direct count", () => {
     }
   }
   assert.equal(pct([], 50), 0);
+});
+
+test("stream figures: replies in the last 2 s and percentiles of each series", () => {
+  const now = 10000;
+  const replyTimes = [7000, 7999, 8000, 8500, 9000, 9999]; // 4 within [8000, 10000]
+  const latencies = [100, 300, 200, 400];
+  const f = streamFigures({ now, replyTimes, latencies, encodeMs: [5, 7, 6], procMs: [] });
+  assert.deepEqual(f, { fps: 2, p50: 200, p95: 400, encodeP50: 6, kernelP50: 0 });
+  assert.equal(streamFigures({ now, replyTimes, latencies, encodeMs: [], procMs: [], windowMs: 4000 }).fps, 1.5);
 });
