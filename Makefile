@@ -19,7 +19,7 @@ SOURCES := pyproject.toml CMakeLists.txt $(wildcard core/*.cpp core/*.hpp)
 PORT ?= 8888
 PYTEST_ARGS ?=
 
-.PHONY: help lab test lint typecheck pytest bench install build clean models
+.PHONY: help lab test lint typecheck pytest nodetest bench install build clean models
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# //'
@@ -54,7 +54,13 @@ typecheck: install
 pytest: install
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+# The widgets' browser modules: a syntax check of each, then their unit tests with Node's
+# built-in runner (no npm packages).
+nodetest:
+	for f in widgets/static/*.js; do node --check "$$f" || exit 1; done
+	node --test widgets/static/tests/*.test.mjs
+
+test: lint typecheck nodetest pytest
 
 bench: install
 	$(PYTHON) -m benchmarks

@@ -233,6 +233,12 @@ def test_live_camera_landmarks_reach_the_overlay(lab: H.Server, context: Any) ->
             H.wait_dataset_at_least(page, ".rfl-cam", "drawn", drawn + 8, timeout_ms=30000)
             record.click()
             page.wait_for_selector(".rfl-rec[aria-pressed=false]", timeout=5000)
+        # the Record toggles reach the kernel through the widget's throttled state sync, which
+        # a kernel_eval may overtake: wait until the page lists both takes the kernel kept
+        page.wait_for_function(
+            "() => document.querySelectorAll('.rfl-cam .rfl-takes select')[0]?.options.length >= 2",
+            timeout=30000,
+        )
         out = H.kernel_eval(page, "print(*[t['n_frames'] for t in cam.takes])")
         assert len(out.split()) == 2 and min(map(int, out.split())) >= 5, out
         takes = page.locator(".rfl-cam .rfl-takes").first

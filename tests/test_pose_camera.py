@@ -7,11 +7,15 @@ landmarks is a separate ``PoseTracker`` run on the same decoded frames. About 15
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from traitlets import TraitError
 
 from course.analysis.live import LiveAnalyzer
 from course.lab import lab_command
@@ -26,6 +30,7 @@ from course.pose import PoseTracker
 from course.server import NODELAY_CLASS, NoDelayKernelConnection, lab_arguments
 from widgets import PoseCamera
 from widgets import _messages as msgs
+from widgets._esm import bundle
 
 CLIP = "sample:pose2sim-single-cam01"
 
@@ -387,3 +392,181 @@ def test_mirror_defaults_to_camera_only() -> None:
     assert PoseCamera(source=CLIP, mirror=True).mirror
     cam.close()
     video.close()
+
+
+# --- the browser's camera reports, kernel-owned traits --------------------------------------
+def camera_msg(state: str, i: int = 1, **fields: str) -> dict:
+    return {"type": "camera", "id": i, "state": state, **fields}
+
+
+def test_camera_reports_set_status_and_error_through_the_real_handler() -> None:
+    """The browser reports its camera's states as custom messages; ipywidgets' own custom
+    message dispatch reaches ``_on_camera_state``, which writes the traits."""
+    cam = PoseCamera()
+    seen: list[tuple[str, str]] = []
+    cam.observe(lambda ch: seen.append((ch["name"], ch["new"])), names=["status", "error"])
+    refused = "Camera permission was refused. Allow the camera for this site, then press Start."
+    cam._handle_custom_msg(camera_msg("starting", 1), [])
+    assert (cam.status, cam.error) == ("starting", "")
+    cam._handle_custom_msg(camera_msg("error", 2, code="NotAllowedError", detail=refused), [])
+    assert (cam.status, cam.error) == ("error", refused)
+    assert cam.camera_report == msgs.CameraReport(2, "error", "NotAllowedError", refused)
+    # pressing Start again clears the error; the stream then runs and stops
+    for i, state in enumerate(["starting", "streaming", "stopped"], start=3):
+        cam._handle_custom_msg(camera_msg(state, i), [])
+        assert cam.status == state and cam.error == ""
+    assert seen == [
+        ("status", "starting"),
+        ("error", refused),
+        ("status", "error"),
+        ("error", ""),
+        ("status", "starting"),
+        ("status", "streaming"),
+        ("status", "stopped"),
+    ]
+    cam.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ({"type": "camera", "id": 1, "state": "kernel_busy"}, "unknown camera state"),
+        ({"type": "camera", "id": 1}, "expected one of starting, streaming"),
+        ({"type": "camera", "id": 1, "state": "error"}, "must name its code"),
+        ({"type": "camera", "id": 1, "state": "error", "code": "x", "detail": 3}, "string"),
+        ({"type": "camera", "id": "one", "state": "stopped"}, "must be an integer"),
+        ({"type": "frame", "id": 1}, "expected a camera message"),
+    ],
+)
+def test_bad_camera_reports_are_refused_and_change_nothing(content: dict, fragment: str) -> None:
+    with pytest.raises(msgs.MessageError, match=fragment) as info:
+        msgs.parse_camera_report(content)
+    assert info.value.code == "bad_request"
+    cam = PoseCamera()
+    if content["type"] == "camera":
+        cam._handle_custom_msg(content, [])  # answered with an error reply, traits untouched
+    assert (cam.status, cam.error, cam.camera_report) == ("idle", "", None)
+    cam.close()
+
+
+def test_camera_report_detail_is_bounded() -> None:
+    report = msgs.parse_camera_report(camera_msg("error", code="unknown", detail="x" * 5000))
+    assert len(report.detail) == msgs.MAX_DETAIL_CHARS
+
+
+def test_browser_updates_of_kernel_owned_traits_are_ignored() -> None:
+    """A front-end ``update`` (ipywidgets' real message path) may set the browser's traits
+    (mirror, record...) but not ``status``, ``error`` or ``result``."""
+    cam = PoseCamera()
+    cam.error = "Pose model not ready"
+    update = {
+        "method": "update",
+        "state": {"status": "streaming", "error": "", "result": {"test": "x"}, "mirror": False},
+        "buffer_paths": [],
+    }
+    cam._handle_msg({"content": {"data": update}, "buffers": []})
+    assert cam.mirror is False, "the browser's own traits still arrive"
+    assert (cam.status, cam.error, cam.result) == ("idle", "Pose model not ready", None)
+    cam.close()
+
+
+@pytest.mark.media
+def test_result_reaches_the_page_as_a_trait_only() -> None:
+    """The finished self-test's result is the ``result`` trait; no pose reply repeats it."""
+    cam = PoseCamera(
+        test="jump_height",
+        source=CLIP,
+        protocol_options={"countdown": 0.0, "hold_to_start": 0.0, "duration": 0.5},
+    )
+    changes: list[object] = []
+    cam.observe(lambda ch: changes.append(ch["new"]), names=["result"])
+    replies = []
+    for i in range(100):
+        reply, _ = cam.handle_message({"type": "next", "id": i}, [])
+        replies.append(reply)
+        if cam.result is not None:
+            break
+    cam.close()
+    assert cam.result is not None and cam.result["test"] == "jump_height"
+    assert changes == [cam.result], "set once, by the kernel"
+    assert all(r["type"] == "pose" and "result" not in r for r in replies)
+    assert replies[-1]["status"] == "done"
+
+
+# --- model / max_people switch the engine ---------------------------------------------------
+@pytest.mark.media
+def test_max_people_switches_the_tracker_from_the_next_frame(frames) -> None:
+    """Frames 0-5 with one person tracked between frames, then ``max_people = 2`` through the
+    trait: frames 6-11 must match a fresh two-person tracker, not the one-person one."""
+    cam = PoseCamera()
+    got = []  # the tracker's landmarks (the reply carries them smoothed; see the test above)
+    cam.on_frame(lambda res: got.append(None if res.pose is None else res.pose.landmarks))
+    for i, (rgb, t) in enumerate(frames[:12]):
+        if i == 6:
+            cam.max_people = 2
+        cam.handle_message(*frame_msg(i, rgb, t))
+    cam.close()
+    jpeg = [(decode_jpeg(encode_jpeg(rgb)), t) for rgb, t in frames[:12]]
+    with PoseTracker("lite", num_poses=1) as one:
+        ref_one = [one.frame(rgb, t) for rgb, t in jpeg]
+    with PoseTracker("lite", num_poses=2) as two:
+        ref_two = [two.frame(rgb, t) for rgb, t in jpeg[6:]]
+    for i, lm in enumerate(got):
+        ref = ref_one[i] if i < 6 else ref_two[i - 6]
+        assert (lm is None) == (ref is None), i
+        if lm is not None and ref is not None:
+            np.testing.assert_allclose(lm, ref.landmarks, atol=1e-5, err_msg=f"frame {i}")
+    # the check can fail: without the switch, frames 6-11 follow the one-person tracker
+    differs = [
+        np.abs(ref_one[i].landmarks - ref_two[i - 6].landmarks).max()
+        for i in range(6, 12)
+        if ref_one[i] is not None and ref_two[i - 6] is not None
+    ]
+    assert max(differs) > 1e-4, differs
+
+
+def test_model_trait_switches_the_engine_and_refuses_unknown_values() -> None:
+    cam = PoseCamera()
+    cam.model = "full"
+    assert (cam.engine.model, cam.engine.max_people) == ("full", 1)
+    cam.max_people = 3
+    assert cam.engine.max_people == 3
+    with pytest.raises(TraitError, match=r"expected any of \['lite', 'full', 'heavy'\]"):
+        cam.model = "medium"
+    with pytest.raises(TraitError, match="should not be less than 1"):
+        cam.max_people = 0
+    assert (cam.model, cam.max_people) == ("full", 3)
+    cam.close()
+
+
+# --- the view's ES module ---------------------------------------------------------------------
+def test_view_module_is_one_bundle_that_node_can_load(tmp_path) -> None:
+    """anywidget loads the view from a string, so the sibling modules are inlined; the bundle
+    must load as an ES module and export ``render`` (Node stands in for the browser here)."""
+    esm = PoseCamera._esm
+    assert isinstance(esm, str) and 'from "./' not in esm
+    for name in ("pose_geometry.js", "pose_draw.js", "pose_messages.js", "pose_state.js"):
+        assert f"// ---- {name} ----" in esm
+    path = tmp_path / "view.mjs"
+    path.write_text(esm)
+    script = (
+        "import(process.argv[1]).then(m => console.log(JSON.stringify("
+        "[typeof m.default.render, typeof m.step, typeof m.createRequester])))"
+    )
+    out = subprocess.run(
+        ["node", "-e", script, str(path)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(out.stdout) == ["function", "function", "function"]
+
+
+def test_bundler_refuses_what_it_cannot_inline(tmp_path) -> None:
+    (tmp_path / "a.js").write_text('import { b } from "./b.js";\nexport const a = b;\n')
+    (tmp_path / "b.js").write_text('import { a } from "./a.js";\nexport const b = 1;\n')
+    with pytest.raises(ValueError, match=r"import cycle .* a\.js -> b\.js -> a\.js"):
+        bundle(tmp_path / "a.js")
+    (tmp_path / "c.js").write_text('import confetti from "canvas-confetti";\nexport const c = 1;\n')
+    with pytest.raises(ValueError, match=r"c\.js: cannot inline 'import confetti"):
+        bundle(tmp_path / "c.js")
+    (tmp_path / "d.js").write_text('export { a } from "./a.js";\n')
+    with pytest.raises(ValueError, match="no re-exports"):
+        bundle(tmp_path / "d.js")

@@ -10,7 +10,10 @@ Browser to kernel:
 - ``next``: ``{type, id}``: the kernel reads and analyses the next frame of its video source;
 - ``ping``: ``{type, id}``: is the kernel answering? (sent while frames time out);
 - ``take``: ``{type, id, index}``: send a recorded take for replay;
-- ``take_frame``: ``{type, id, index, frame}``: one recorded video frame of a take.
+- ``take_frame``: ``{type, id, index, frame}``: one recorded video frame of a take;
+- ``camera``: ``{type, id, state, code, detail}``: the camera view's state changed (see
+  :func:`parse_camera_report`). No reply; the kernel sets its ``status``/``error`` traits, which
+  only the kernel writes.
 
 Kernel to browser:
 
@@ -19,6 +22,8 @@ Kernel to browser:
   ``next`` reply adds the frame as a second (JPEG) buffer;
 - ``pong``, ``take`` (``t`` list + ``(n, 33, 4)`` Float32 buffer), ``take_frame`` (JPEG buffer);
 - ``error``: ``{type, id, code, message}``.
+
+The self-test's ``result`` travels one way only: as the widget's ``result`` trait.
 
 Examples
 --------
@@ -44,6 +49,10 @@ LANDMARK_WIDTH = 4
 #: Largest JPEG accepted from the browser (the server drops websocket messages over 10 MiB).
 MAX_FRAME_BYTES = 8 * 1024 * 1024
 REQUEST_TYPES = ("frame", "next", "ping", "take", "take_frame")
+#: States the browser reports in a ``camera`` message (its other states stay in the page).
+CAMERA_STATES = ("starting", "streaming", "stopped", "ended", "error")
+#: Longest ``detail`` kept from a camera report, in characters.
+MAX_DETAIL_CHARS = 1000
 
 
 class MessageError(ValueError):
@@ -169,6 +178,89 @@ def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
             frame=_as_int(content, "frame", request_id, default=0),
         )
     return Request(kind=kind, id=request_id)
+
+
+@dataclass(frozen=True)
+class CameraReport:
+    """The browser camera's new state, as sent in a ``camera`` message.
+
+    Attributes
+    ----------
+    id
+        Message id chosen by the browser (error replies carry it back).
+    state
+        One of :data:`CAMERA_STATES`.
+    code
+        For ``error``: what went wrong, e.g. ``NotAllowedError``, ``NotFoundError``,
+        ``NotReadableError``, ``insecure``, ``unknown``; empty otherwise.
+    detail
+        For ``error``: the sentence shown to the learner, saying what to do; empty otherwise.
+    """
+
+    id: int
+    state: str
+    code: str = ""
+    detail: str = ""
+
+
+def _as_text(content: dict[str, Any], key: str, request_id: int) -> str:
+    value = content.get(key, "")
+    if not isinstance(value, str):
+        raise MessageError(
+            "bad_request",
+            f"camera message field {key!r} must be a string; got {value!r}. "
+            "The widget's JavaScript and Python are out of step: reload the page.",
+            request_id,
+        )
+    return value
+
+
+def parse_camera_report(content: Any) -> CameraReport:
+    """Validate a ``camera`` message from the browser.
+
+    Parameters
+    ----------
+    content
+        The JSON part of the message: ``{type: "camera", id, state, code, detail}``.
+
+    Returns
+    -------
+    CameraReport
+        The report; ``detail`` is cut to :data:`MAX_DETAIL_CHARS` characters.
+
+    Raises
+    ------
+    MessageError
+        ``bad_request`` for another type, an unknown state, non-string fields, or an ``error``
+        without ``code`` and ``detail``.
+
+    Examples
+    --------
+    >>> parse_camera_report({"type": "camera", "id": 3, "state": "streaming"}).state
+    'streaming'
+    """
+    if not isinstance(content, dict) or content.get("type") != "camera":
+        raise MessageError(
+            "bad_request", f"expected a camera message {{type: 'camera', ...}}; got {content!r}."
+        )
+    request_id = _as_int(content, "id", -1, default=-1)
+    state = content.get("state")
+    if state not in CAMERA_STATES:
+        raise MessageError(
+            "bad_request",
+            f"unknown camera state {state!r}; expected one of {', '.join(CAMERA_STATES)}.",
+            request_id,
+        )
+    code = _as_text(content, "code", request_id)
+    detail = _as_text(content, "detail", request_id)[:MAX_DETAIL_CHARS]
+    if state == "error" and not (code and detail):
+        raise MessageError(
+            "bad_request",
+            "a camera error must name its code and the sentence shown to the learner; got "
+            f"code={code!r}, detail={detail!r}.",
+            request_id,
+        )
+    return CameraReport(request_id, str(state), code, detail)
 
 
 def landmarks_buffer(

@@ -35,6 +35,7 @@ from course.schema import PoseSeries
 from course.selftests.base import Protocol
 from course.selftests.results import Result
 from widgets import _messages as msgs
+from widgets._esm import bundle
 
 STATIC = Path(__file__).parent / "static"
 
@@ -72,10 +73,12 @@ class PoseCamera(anywidget.AnyWidget):
         ``""`` for the browser camera, a video path, or ``"sample:<name>"`` for a bundled clip.
         The kernel then reads the frames and the browser shows them: same pipeline, no camera.
     model
-        Pose model variant: ``"lite"`` (fastest), ``"full"`` or ``"heavy"``.
+        Pose model variant: ``"lite"`` (fastest), ``"full"`` or ``"heavy"``. Changing it later
+        switches the tracker from the next frame on (the self-test keeps its progress).
     max_people
-        People the model looks for: 1 (default) tracks one person between frames, about half
-        the cost per frame of 2, which also warns when a second person walks into view.
+        People the model looks for (at least 1): 1 (default) tracks one person between frames,
+        about half the cost per frame of 2, which also warns when a second person walks into
+        view. Changing it later switches the tracker from the next frame on.
     width, height
         Capture size in pixels (frames are scaled to fit).
     fps_cap
@@ -92,12 +95,20 @@ class PoseCamera(anywidget.AnyWidget):
     Attributes
     ----------
     status : str
-        ``idle``, ``starting``, ``streaming``, ``no_person``, ``partial``, ``wrong_side``,
-        ``kernel_busy``, ``other_view``, ``ended``, ``done``, ``stopped`` or ``error``.
+        ``idle``; the camera's ``starting``, ``streaming``, ``stopped``, ``ended`` or ``error``
+        as the browser reports it; or the last frame's ``streaming``, ``no_person``,
+        ``partial``, ``wrong_side`` or ``done``. The page also shows ``kernel_busy`` and
+        ``other_view``, which the kernel cannot take part in.
     error : str
         The message shown for the last error (empty when none).
+    result : dict or None
+        The finished self-test's result. ``status``, ``error`` and ``result`` are written by
+        the kernel only: changes to them from the browser are ignored.
     fps, latency_p50_ms, latency_p95_ms : float
         Measured in the browser: frames per second analysed and capture-to-overlay latency (ms).
+    camera_report : widgets._messages.CameraReport or None
+        The browser camera's last reported state (with the error code, e.g.
+        ``NotAllowedError``), or None before the first report.
 
     Examples
     --------
@@ -106,13 +117,13 @@ class PoseCamera(anywidget.AnyWidget):
     ('idle', 15.0)
     """
 
-    _esm = STATIC / "pose_camera.js"
+    _esm = bundle(STATIC / "pose_camera.js")
     _css = STATIC / "pose_camera.css"
 
     test = t.Unicode("").tag(sync=True)
     source = t.Unicode("").tag(sync=True)
-    model = t.Unicode("lite").tag(sync=True)
-    max_people = t.Int(1).tag(sync=True)
+    model = t.Enum(("lite", "full", "heavy"), default_value="lite").tag(sync=True)
+    max_people = t.Int(1, min=1).tag(sync=True)
     width = t.Int(640).tag(sync=True)
     height = t.Int(480).tag(sync=True)
     fps_cap = t.Float(30.0).tag(sync=True)
@@ -123,6 +134,9 @@ class PoseCamera(anywidget.AnyWidget):
     record_video = t.Bool(False).tag(sync=True)
     autostart = t.Bool(False).tag(sync=True)
     show_angles = t.Bool(True).tag(sync=True)
+
+    #: Traits only the kernel writes (see :meth:`set_state`).
+    KERNEL_OWNED = frozenset({"status", "error", "result"})
 
     status = t.Unicode("idle").tag(sync=True)
     error = t.Unicode("").tag(sync=True)
@@ -145,6 +159,7 @@ class PoseCamera(anywidget.AnyWidget):
         self._frame_callbacks: list[Callable[[FrameResult], None]] = []
         self._takes: list[Take] = []
         self._source: VideoReader | None = None
+        self.camera_report: msgs.CameraReport | None = None
         self._result_callbacks: list[Callable[[dict[str, Any]], None]] = []
         self.last: FrameResult | None = None
         kwargs.setdefault("mirror", not kwargs.get("source"))  # mirror the camera, not videos
@@ -313,7 +328,8 @@ class PoseCamera(anywidget.AnyWidget):
             self._source = None
 
     @t.observe("model", "max_people")
-    def _tracker_changed(self, change: dict[str, Any]) -> None:
+    def _engine_changed(self, change: dict[str, Any]) -> None:
+        """Switch the engine's tracker to the ``model``/``max_people`` traits (next frame on)."""
         self._engine.reconfigure(model=_model(self.model), max_people=self.max_people)
 
     def _start_recording(self) -> None:
@@ -328,9 +344,41 @@ class PoseCamera(anywidget.AnyWidget):
             self.takes = [tk.summary(i) for i, tk in enumerate(self._takes)]
 
     # messages -------------------------------------------------------------------------------
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply trait values from the browser, except :attr:`KERNEL_OWNED` ones.
+
+        Those are ignored and the kernel's values sent back, so the page shows them again.
+        """
+        super().set_state({k: v for k, v in sync_data.items() if k not in self.KERNEL_OWNED})
+        refused = sorted(self.KERNEL_OWNED.intersection(sync_data))
+        if refused:
+            self.send_state(refused)
+
     def _on_custom(self, widget: Any, content: Any, buffers: list[Any]) -> None:
+        if isinstance(content, dict) and content.get("type") == "camera":
+            try:
+                report = msgs.parse_camera_report(content)
+            except msgs.MessageError as exc:
+                self.send(msgs.error_reply(exc.request_id, exc.code, str(exc)))
+                return
+            self._on_camera_state(report)
+            return
         reply, out = self.handle_message(content, buffers)
         self.send(reply, buffers=out or None)
+
+    def _on_camera_state(self, report: msgs.CameraReport) -> None:
+        """Set ``status`` (and ``error``) from the browser's camera report.
+
+        ``starting`` clears the last error; ``error`` sets it to the sentence the learner
+        sees (e.g. that camera permission was refused and how to allow it).
+        """
+        self.camera_report = report
+        with self.hold_sync():
+            if report.state == "starting":
+                self.error = ""
+            elif report.state == "error":
+                self.error = report.detail
+            self.status = report.state
 
     def handle_message(
         self, content: Any, buffers: list[Any]
@@ -373,7 +421,7 @@ class PoseCamera(anywidget.AnyWidget):
             proc_ms=res.proc_ms,
             status=res.status,
         )
-        reply["message"] = res.message
+        reply["message"] = res.message  # the result goes to the page as the ``result`` trait
         reply["side"] = res.side
         reply["locked"] = res.locked
         # the landmarks drawn are the smoothed ones the protocol measured
