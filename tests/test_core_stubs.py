@@ -51,4 +51,6 @@ def test_known_signatures_are_typed() -> None:
     assert "sx: float, sy: float) -> LiveResult:" in geometry
     balance = (STUB_DIR / "balance.pyi").read_text(encoding="utf-8")
     assert "-> SwaySums:" in balance and "def path_length(self) -> float:" in balance
+    jumps = (STUB_DIR / "jumps.pyi").read_text(encoding="utf-8")
+    assert "lead_in: float, lead_out: float) -> JumpKinematics:" in jumps
     assert "from course._core import" in (STUB_DIR / "__init__.pyi").read_text(encoding="utf-8")
