@@ -260,14 +260,14 @@ void register_jumps(nb::module_& m) {
     nb::class_<JumpKinematics>(sub, "JumpKinematics",
                                "CoM motion over samples i0..i1 (read-only; see kinematics).")
         .def_prop_ro(
-            "velocity", [](const JumpKinematics& r) { return r.velocity; }, nb::rv_policy::move,
+            "velocity", [](const JumpKinematics& r) { return r.velocity; }, nb::rv_policy::automatic,
             "CoM velocity in m/s, up positive.")
         .def_prop_ro(
             "displacement", [](const JumpKinematics& r) { return r.displacement; },
-            nb::rv_policy::move,
+            nb::rv_policy::automatic,
             "CoM displacement in m from its position at i0, up positive.")
         .def_prop_ro(
-            "power", [](const JumpKinematics& r) { return r.power; }, nb::rv_policy::move,
+            "power", [](const JumpKinematics& r) { return r.power; }, nb::rv_policy::automatic,
             "force * velocity in W.");
     sub.def("kinematics", &kinematics, nb::arg("force"), nb::arg("fs"), nb::arg("mass"),
             nb::arg("weight"), nb::arg("i0"), nb::arg("i1"), nb::arg("v0"), nb::arg("lead_in"),

@@ -518,10 +518,10 @@ void register_springmass(nb::module_& m) {
     auto sm = m.def_submodule("springmass", "Spring-loaded inverted pendulum (SLIP) kernels");
     nb::class_<SlipRun>(sm, "SlipRun", "Result of simulate (read-only).")
         .def_prop_ro(
-            "samples", [](const SlipRun& r) { return r.samples; }, nb::rv_policy::move,
+            "samples", [](const SlipRun& r) { return r.samples; }, nb::rv_policy::automatic,
             "(n, 7) rows of t, x, y, vx, vy, fx, fy (SI).")
         .def_prop_ro(
-            "steps", [](const SlipRun& r) { return r.steps; }, nb::rv_policy::move,
+            "steps", [](const SlipRun& r) { return r.steps; }, nb::rv_policy::automatic,
             "(s, 15) rows of STEP_COLUMNS per completed step.")
         .def_ro("status", &SlipRun::status, "Index into STATUS.");
     nb::class_<SymmetricStance>(sm, "SymmetricStance",
