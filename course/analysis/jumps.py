@@ -67,6 +67,12 @@ def flight_time_height(flight_time: ArrayLike) -> float | FloatArray:
     >>> round(flight_time_height(0.5), 4)
     0.3065
     """
+    if isinstance(flight_time, (float, int)):  # one number: no array round trip
+        if not (math.isfinite(flight_time) and flight_time >= 0):
+            raise ValueError(
+                f"flight_time must be finite and >= 0 s; got {flight_time!r}. Check the units (s)."
+            )
+        return G * float(flight_time) ** 2 / 8.0
     t = np.asarray(flight_time, dtype=np.float64)
     if np.any(t < 0) or not np.all(np.isfinite(t)):
         raise ValueError(
