@@ -16,7 +16,9 @@ namespace nb = nanobind;
 using CArray = nb::ndarray<const double, nb::c_contig, nb::device::cpu>;
 /// Read-only 1-D float64 array.
 using CVec = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
-/// Output array handed to NumPy.
+/// Output array handed to NumPy. A struct field of this type is bound with def_prop_ro, a getter
+/// returning it by value and rv_policy::automatic (def_ro's reference_internal policy cannot
+/// export an owned ndarray; move would copy): each access is a new NumPy view of the buffer.
 using NpArray = nb::ndarray<nb::numpy, double>;
 
 /// Move a std::vector into a NumPy array of the given shape without copying.

@@ -6,12 +6,9 @@
 // NaN handling (documented in the wrapper): a sample (row) is valid when both coordinates are
 // finite. Statistics use the valid samples only; the path length sums only the steps between two
 // consecutive valid samples, so a gap is skipped rather than bridged by a straight line.
-#include <nanobind/stl/tuple.h>
-
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
-#include <tuple>
 
 #include "arrays.hpp"
 #include "families.hpp"
@@ -19,10 +16,17 @@
 namespace rfl {
 namespace {
 
-/// (n_valid, n_steps, path_length, mean_x, mean_y, cov_xx, cov_xy, cov_yy, rms)
-using SwayTuple = std::tuple<size_t, size_t, double, double, double, double, double, double, double>;
+/// Sway sums of one trajectory, returned to Python as read-only named fields.
+struct SwaySums {
+    size_t n_valid;      ///< rows with both coordinates finite
+    size_t n_steps;      ///< steps between two consecutive valid rows
+    double path_length;  ///< sum of those steps, input units
+    double mean_x, mean_y;
+    double cov_xx, cov_xy, cov_yy;  ///< sample covariance (ddof = 1), NaN below 2 valid rows
+    double rms;                     ///< root-mean-square distance from the mean
+};
 
-SwayTuple sway(const CArray& xy) {
+SwaySums sway(const CArray& xy) {
     if (xy.ndim() != 2 || xy.shape(1) != 2) {
         throw std::invalid_argument("xy must have shape (n, 2)");
     }
@@ -81,16 +85,26 @@ SwayTuple sway(const CArray& xy) {
             }
         }
     }
-    return {n_valid, n_steps, path, mx, my, cxx, cxy, cyy, rms};
+    return SwaySums{n_valid, n_steps, path, mx, my, cxx, cxy, cyy, rms};
 }
 
 }  // namespace
 
 void register_balance(nb::module_& m) {
     nb::module_ sub = m.def_submodule("balance", "Sway statistics of a 2-D trajectory.");
+    nb::class_<SwaySums>(sub, "SwaySums",
+                         "Sway sums of a trajectory (read-only; see balance.sway).")
+        .def_ro("n_valid", &SwaySums::n_valid, "Rows with both coordinates finite.")
+        .def_ro("n_steps", &SwaySums::n_steps, "Steps between two consecutive valid rows.")
+        .def_ro("path_length", &SwaySums::path_length, "Sum of those steps (input units).")
+        .def_ro("mean_x", &SwaySums::mean_x, "Mean x of the valid rows (NaN if none).")
+        .def_ro("mean_y", &SwaySums::mean_y, "Mean y of the valid rows (NaN if none).")
+        .def_ro("cov_xx", &SwaySums::cov_xx, "Sample variance of x, ddof=1 (NaN below 2 rows).")
+        .def_ro("cov_xy", &SwaySums::cov_xy, "Sample covariance of x and y, ddof=1.")
+        .def_ro("cov_yy", &SwaySums::cov_yy, "Sample variance of y, ddof=1.")
+        .def_ro("rms", &SwaySums::rms, "Root-mean-square distance from the mean (NaN if none).");
     sub.def("sway", &sway, nb::arg("xy"),
             "Sway sums of an (n, 2) float64 trajectory; rows with a non-finite value are skipped.\n\n"
-            "Returns (n_valid, n_steps, path_length, mean_x, mean_y, cov_xx, cov_xy, cov_yy, rms):\n"
             "path_length sums steps between consecutive valid rows; the covariance uses ddof=1\n"
             "(NaN if fewer than 2 valid rows); rms is the root-mean-square distance from the mean.");
 }

@@ -128,14 +128,26 @@ NpArray facing(const CArray& lm, double sx, double sy) {
     return to_numpy(std::move(out), {n});
 }
 
+/// One frame of the live kernel, returned to Python as read-only named fields.
+struct LiveResult {
+    nb::object landmarks;  ///< smoothed (33, d) float64 NumPy array, input units
+    int side;           ///< 0 = the person's left, 1 = right
+    int facing;         ///< +1 right, -1 left, 0 unknown
+    double trunk_lean, thigh, hip_extension, hip_flexion, knee, shank, body_lean, hip_bend,
+        pelvic_obliquity;  ///< degrees, in the order of BODY_ANGLE_NAMES
+};
+
 /// Per-frame live analysis: One-Euro smoothing of all landmarks, then every named angle.
 /// side / facing: fixed (0/1, +1/-1) or -1 / 0 for "auto" (decided per frame, with hysteresis).
 class LiveKernel {
   public:
     LiveKernel(double min_cutoff, double beta, double d_cutoff, int side, int facing)
-        : euro_(min_cutoff, beta, d_cutoff), side_(side), facing_(facing) {}
+        : euro_(min_cutoff, beta, d_cutoff),
+          side_(side),
+          facing_(facing),
+          np_empty_(nb::module_::import_("numpy").attr("empty")) {}
 
-    nb::tuple update(const CArray& x, double t, const CArray& vis, double sx, double sy) {
+    LiveResult update(const CArray& x, double t, const CArray& vis, double sx, double sy) {
         if (x.ndim() != 2 || x.shape(0) != kLandmarks || (x.shape(1) != 2 && x.shape(1) != 3)) {
             throw std::invalid_argument("landmarks must have shape (33, 2) or (33, 3)");
         }
@@ -148,21 +160,38 @@ class LiveKernel {
         }
         euro_.check(kLandmarks * d, t);
         d_ = d;
-        std::vector<double> sm(kLandmarks * d);
+        // The output is a new NumPy array written in place (numpy.empty + the buffer protocol):
+        // about 1 µs less per frame than exporting a std::vector through nb::ndarray.
+        nb::object arr = np_empty_(nb::make_tuple(kLandmarks, d));
+        Py_buffer view;
+        if (PyObject_GetBuffer(arr.ptr(), &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) != 0) {
+            throw nb::python_error();
+        }
+        double* sm = static_cast<double*>(view.buf);
         double ang[kBodyAngles];
-        euro_.step(x.data(), sm.data(), kLandmarks * d, t);
+        euro_.step(x.data(), sm, kLandmarks * d, t);
         int face = facing_;
         if (face == 0) {  // auto: per-frame estimate, holding the last known direction
-            const int now = frame_facing(sm.data(), d, sx, sy);
+            const int now = frame_facing(sm, d, sx, sy);
             if (now != 0) last_facing_ = now;
             face = last_facing_;
         }
         int side = side_;
-        if (side < 0) side = auto_side(sm.data(), d, vis.size() ? vis.data() : nullptr);
-        frame_angles(sm.data(), d, side, face, sx, sy, ang);
-        NpArray arr = to_numpy(std::move(sm), {kLandmarks, d});
-        return nb::make_tuple(arr, side, face, ang[0], ang[1], ang[2], ang[3], ang[4], ang[5],
-                              ang[6], ang[7], ang[8]);
+        if (side < 0) side = auto_side(sm, d, vis.size() ? vis.data() : nullptr);
+        frame_angles(sm, d, side, face, sx, sy, ang);
+        PyBuffer_Release(&view);
+        return LiveResult{std::move(arr),
+                          side,
+                          face,
+                          ang[0],
+                          ang[1],
+                          ang[2],
+                          ang[3],
+                          ang[4],
+                          ang[5],
+                          ang[6],
+                          ang[7],
+                          ang[8]};
     }
 
     void reset() {
@@ -213,6 +242,7 @@ class LiveKernel {
 
     OneEuroState euro_;
     int side_, facing_;
+    nb::object np_empty_;  // numpy.empty
     size_t d_ = 0;
     int last_facing_ = 0;
     int last_side_ = -1;
@@ -295,12 +325,29 @@ void register_geometry(nb::module_& m) {
     g.attr("BODY_ANGLE_NAMES") =
         nb::make_tuple("trunk_lean", "thigh", "hip_extension", "hip_flexion", "knee", "shank",
                        "body_lean", "hip_bend", "pelvic_obliquity");
+    nb::class_<LiveResult>(g, "LiveResult",
+                           "One frame of LiveKernel.update (read-only; angles in degrees).")
+        .def_ro("landmarks", &LiveResult::landmarks,
+                nb::sig("def landmarks(self) -> numpy.typing.NDArray[numpy.float64]"),
+                "Smoothed (33, d) landmarks, input units.")
+        .def_ro("side", &LiveResult::side, "Side measured: 0 = the person's left, 1 = right.")
+        .def_ro("facing", &LiveResult::facing, "Direction faced: +1 right, -1 left, 0 unknown.")
+        .def_ro("trunk_lean", &LiveResult::trunk_lean)
+        .def_ro("thigh", &LiveResult::thigh)
+        .def_ro("hip_extension", &LiveResult::hip_extension)
+        .def_ro("hip_flexion", &LiveResult::hip_flexion)
+        .def_ro("knee", &LiveResult::knee)
+        .def_ro("shank", &LiveResult::shank)
+        .def_ro("body_lean", &LiveResult::body_lean)
+        .def_ro("hip_bend", &LiveResult::hip_bend)
+        .def_ro("pelvic_obliquity", &LiveResult::pelvic_obliquity);
     nb::class_<LiveKernel>(g, "LiveKernel")
         .def(nb::init<double, double, double, int, int>(), nb::arg("min_cutoff"),
              nb::arg("beta"), nb::arg("d_cutoff"), nb::arg("side"), nb::arg("facing"))
         .def("update", &LiveKernel::update, nb::arg("x"), nb::arg("t"), nb::arg("vis"),
              nb::arg("sx"), nb::arg("sy"),
-             "(smoothed (33, d), side 0/1, facing +1/-1/0, then the 9 named angles in degrees)")
+             "Smooth one frame and measure it: a LiveResult (smoothed landmarks, side, facing,\n"
+             "the 9 named angles in degrees).")
         .def("reset", &LiveKernel::reset)
         .def("set_view", &LiveKernel::set_view, nb::arg("side"), nb::arg("facing"));
 }

@@ -5,7 +5,6 @@
 // Indices are sample indices into `force`; "not found" is -1. All ranges are checked here as well
 // as in the wrapper, so a bad call raises ValueError instead of reading out of bounds.
 #include <nanobind/stl/pair.h>
-#include <nanobind/stl/tuple.h>
 
 #include <cmath>
 #include <cstddef>
@@ -13,7 +12,6 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -151,34 +149,64 @@ std::pair<int64_t, int64_t> find_flight(const CVec& force, int64_t start, double
     return {takeoff, landing};
 }
 
-/// Centre-of-mass velocity (m/s), displacement (m) and power (W) over force[i0 : i1 + 1] by the
-/// impulse-momentum theorem: a = (F - weight) / mass, integrated with the trapezoid rule from
-/// velocity v0 and displacement 0 at sample i0. Power is F * v.
-std::tuple<NpArray, NpArray, NpArray> kinematics(const CVec& force, double fs, double mass,
-                                                 double weight, int64_t i0, int64_t i1, double v0) {
+/// Centre-of-mass motion from the impulse-momentum integration, read-only named fields in Python.
+struct JumpKinematics {
+    NpArray velocity;      ///< m/s, up positive
+    NpArray displacement;  ///< m from the position at i0, up positive
+    NpArray power;         ///< W, force * velocity
+};
+
+/// Centre-of-mass velocity (m/s), displacement (m) and power (W) by the impulse-momentum
+/// theorem, a = (F - weight) / mass, integrated with the trapezoid rule over the loaded samples
+/// force[i0 : i1 + 1] and over two edges where the force is taken as a straight line to 0 N: the
+/// `lead_in` seconds before sample i0 (touchdown of a drop jump; 0 for a start from rest) and the
+/// `lead_out` seconds after sample i1 (the release to take-off). Velocity starts at v0 and
+/// displacement at 0 at the first point. Points: the touchdown (only when lead_in > 0, force 0),
+/// samples i0..i1, then the take-off instant (force 0), so the last velocity is the take-off
+/// velocity. Power is F * v.
+JumpKinematics kinematics(const CVec& force, double fs, double mass, double weight, int64_t i0,
+                          int64_t i1, double v0, double lead_in, double lead_out) {
     check_range(force, i0, i1 + 1, "kinematics");
     if (!(fs > 0.0) || !(mass > 0.0)) {
         throw std::invalid_argument("kinematics: fs and mass must be positive");
     }
+    if (!(lead_in >= 0.0) || !(lead_out >= 0.0) || !std::isfinite(lead_in) ||
+        !std::isfinite(lead_out)) {
+        throw std::invalid_argument("kinematics: lead_in and lead_out must be finite and >= 0 s");
+    }
     const double* f = force.data();
-    const auto len = static_cast<size_t>(i1 - i0 + 1);
+    const size_t first = lead_in > 0.0 ? 1 : 0;
+    const auto n_samples = static_cast<size_t>(i1 - i0 + 1);
+    const size_t len = first + n_samples + 1;
     std::vector<double> v(len), s(len), p(len);
     {
         nb::gil_scoped_release release;
-        const double half_dt = 0.5 / fs;
+        const double dt = 1.0 / fs;
+        // force and time step of point k (k >= 1 is integrated from point k - 1)
+        auto force_at = [&](size_t k) {
+            if (k < first) return 0.0;
+            const size_t j = k - first;
+            return j < n_samples ? f[i0 + static_cast<int64_t>(j)] : 0.0;
+        };
+        auto step_to = [&](size_t k) {
+            if (k == first) return lead_in;  // touchdown -> sample i0 (k == 1 only if lead_in)
+            return k == len - 1 ? lead_out : dt;
+        };
         v[0] = v0;
         s[0] = 0.0;
-        p[0] = f[i0] * v0;
+        p[0] = force_at(0) * v0;
+        double f_prev = force_at(0);
         for (size_t k = 1; k < len; ++k) {
-            const double a0 = f[i0 + k - 1] - weight;
-            const double a1 = f[i0 + k] - weight;
-            v[k] = v[k - 1] + (a0 + a1) * half_dt / mass;
-            s[k] = s[k - 1] + (v[k - 1] + v[k]) * half_dt;
-            p[k] = f[i0 + k] * v[k];
+            const double fk = force_at(k);
+            const double h = step_to(k);
+            v[k] = v[k - 1] + ((f_prev - weight) + (fk - weight)) * 0.5 * h / mass;
+            s[k] = s[k - 1] + (v[k - 1] + v[k]) * 0.5 * h;
+            p[k] = fk * v[k];
+            f_prev = fk;
         }
     }
-    return {to_numpy(std::move(v), {len}), to_numpy(std::move(s), {len}),
-            to_numpy(std::move(p), {len})};
+    return JumpKinematics{to_numpy(std::move(v), {len}), to_numpy(std::move(s), {len}),
+                          to_numpy(std::move(p), {len})};
 }
 
 /// Peak rate of force development (N/s): the largest (force[i + w] - force[i]) * fs / w for
@@ -229,10 +257,26 @@ void register_jumps(nb::module_& m) {
             "takeoff: first sample < threshold whose next sustained contact (min_contact samples\n"
             ">= threshold) begins >= min_flight samples later; landing: that contact's first\n"
             "sample (-1 if the trace ends in a flight of >= min_flight samples).");
+    nb::class_<JumpKinematics>(sub, "JumpKinematics",
+                               "CoM motion over samples i0..i1 (read-only; see kinematics).")
+        .def_prop_ro(
+            "velocity", [](const JumpKinematics& r) { return r.velocity; }, nb::rv_policy::automatic,
+            "CoM velocity in m/s, up positive.")
+        .def_prop_ro(
+            "displacement", [](const JumpKinematics& r) { return r.displacement; },
+            nb::rv_policy::automatic,
+            "CoM displacement in m from its position at i0, up positive.")
+        .def_prop_ro(
+            "power", [](const JumpKinematics& r) { return r.power; }, nb::rv_policy::automatic,
+            "force * velocity in W.");
     sub.def("kinematics", &kinematics, nb::arg("force"), nb::arg("fs"), nb::arg("mass"),
-            nb::arg("weight"), nb::arg("i0"), nb::arg("i1"), nb::arg("v0"),
-            "(velocity m/s, displacement m, power W) over samples i0..i1 inclusive, by trapezoid\n"
-            "integration of (force - weight) / mass from velocity v0 and displacement 0.");
+            nb::arg("weight"), nb::arg("i0"), nb::arg("i1"), nb::arg("v0"), nb::arg("lead_in"),
+            nb::arg("lead_out"),
+            "JumpKinematics (velocity m/s, displacement m, power W) by trapezoid integration of\n"
+            "(force - weight) / mass from velocity v0 and displacement 0: over the touchdown\n"
+            "(only if lead_in > 0; force rising linearly from 0 N over lead_in s before i0),\n"
+            "samples i0..i1, and the take-off lead_out s after i1 (force falling linearly to\n"
+            "0 N).");
     sub.def("peak_rfd", &peak_rfd, nb::arg("force"), nb::arg("fs"), nb::arg("i0"), nb::arg("i1"),
             nb::arg("window"),
             "(peak RFD in N/s, start index) of (force[i+window] - force[i]) * fs / window over\n"

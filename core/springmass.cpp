@@ -408,7 +408,22 @@ void run(const Model& p, double y0, double vx, const double* angles, int n_steps
     }
 }
 
-nb::tuple simulate(double m, double k, double L0, double g, double y0, double vx, CVec angles,
+/// Result of simulate(), read-only named fields in Python.
+struct SlipRun {
+    NpArray samples;  ///< (n, 7): t, x, y, vx, vy, fx, fy
+    NpArray steps;    ///< (s, 15): the STEP_COLUMNS of each completed step
+    int status;       ///< index into STATUS
+};
+
+/// Result of symmetric_stance(), read-only named fields in Python (NaN if no root was found).
+struct SymmetricStance {
+    double theta;          ///< touchdown angle, rad from vertical
+    double contact_time;   ///< s
+    double stance_travel;  ///< horizontal CoM travel during stance, m
+    double vx_mid, vx_to, vy_to;  ///< m/s
+};
+
+SlipRun simulate(double m, double k, double L0, double g, double y0, double vx, CVec angles,
                    double fs, double rtol, double atol) {
     const int n = static_cast<int>(angles.shape(0));
     // The Python wrapper gives the friendly errors; these only keep the raw binding safe.
@@ -423,8 +438,9 @@ nb::tuple simulate(double m, double k, double L0, double g, double y0, double vx
     }
     const size_t n_rows = out.sampler.rows.size() / 7;
     const size_t n_done = static_cast<size_t>(out.n_done);
-    return nb::make_tuple(to_numpy(std::move(out.sampler.rows), {n_rows, size_t(7)}),
-                          to_numpy(std::move(out.steps), {n_done, size_t(N_COLS)}), out.status);
+    return SlipRun{to_numpy(std::move(out.sampler.rows), {n_rows, size_t(7)}),
+                   to_numpy(std::move(out.steps), {n_done, size_t(N_COLS)}),
+                   static_cast<int>(out.status)};
 }
 
 // One stance from touchdown with velocity (vx, -vy_down) at angle th: returns
@@ -449,7 +465,7 @@ double symmetry_residual(const Model& p, double th, double vx, double vy_down, d
 // Touchdown angle giving a symmetric stance (take-off mirrors touchdown) for a touchdown
 // velocity (vx, -vy_down). Scans angles upward from th_lo and returns the first root found, or
 // NaN. Output: (theta, t_c, stance travel, vx_mid, vx_to, vy_to).
-nb::tuple symmetric_stance(double m, double k, double L0, double g, double vx, double vy_down,
+SymmetricStance symmetric_stance(double m, double k, double L0, double g, double vx, double vy_down,
                            double th_lo, double th_hi, int n_scan, double rtol, double atol) {
     std::array<double, 6> best{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
     if (!(m > 0.0 && k > 0.0 && L0 > 0.0 && g > 0.0 && rtol > 0.0 && atol > 0.0 && n_scan > 0))
@@ -493,25 +509,41 @@ nb::tuple symmetric_stance(double m, double k, double L0, double g, double vx, d
             best = {th, res[1], res[3] + L0 * std::sin(th), res[5], res[6], res[7]};
         }
     }
-    return nb::make_tuple(best[0], best[1], best[2], best[3], best[4], best[5]);
+    return SymmetricStance{best[0], best[1], best[2], best[3], best[4], best[5]};
 }
 
 }  // namespace
 
 void register_springmass(nb::module_& m) {
     auto sm = m.def_submodule("springmass", "Spring-loaded inverted pendulum (SLIP) kernels");
+    nb::class_<SlipRun>(sm, "SlipRun", "Result of simulate (read-only).")
+        .def_prop_ro(
+            "samples", [](const SlipRun& r) { return r.samples; }, nb::rv_policy::automatic,
+            "(n, 7) rows of t, x, y, vx, vy, fx, fy (SI).")
+        .def_prop_ro(
+            "steps", [](const SlipRun& r) { return r.steps; }, nb::rv_policy::automatic,
+            "(s, 15) rows of STEP_COLUMNS per completed step.")
+        .def_ro("status", &SlipRun::status, "Index into STATUS.");
+    nb::class_<SymmetricStance>(sm, "SymmetricStance",
+                                "Result of symmetric_stance (read-only; NaN if none found).")
+        .def_ro("theta", &SymmetricStance::theta, "Touchdown angle, rad from vertical.")
+        .def_ro("contact_time", &SymmetricStance::contact_time, "Contact time, s.")
+        .def_ro("stance_travel", &SymmetricStance::stance_travel,
+                "Horizontal CoM travel during stance, m.")
+        .def_ro("vx_mid", &SymmetricStance::vx_mid, "Horizontal velocity at mid-stance, m/s.")
+        .def_ro("vx_to", &SymmetricStance::vx_to, "Horizontal velocity at take-off, m/s.")
+        .def_ro("vy_to", &SymmetricStance::vy_to, "Vertical velocity at take-off, m/s.");
     sm.def("simulate", &simulate, nb::arg("mass"), nb::arg("k"), nb::arg("leg_length"),
            nb::arg("g"), nb::arg("y0"), nb::arg("vx"), nb::arg("angles").noconvert(),
            nb::arg("fs"), nb::arg("rtol"), nb::arg("atol"),
            "Run a SLIP from the apex (x=0, y0, vx, vy=0) over len(angles) steps (angles in rad "
-           "from vertical, foot ahead). Returns (samples (n,7): t,x,y,vx,vy,fx,fy; steps (s,15); "
-           "status).");
+           "from vertical, foot ahead). Returns a SlipRun (samples, steps, status).");
     sm.def("symmetric_stance", &symmetric_stance, nb::arg("mass"), nb::arg("k"),
            nb::arg("leg_length"), nb::arg("g"), nb::arg("vx"), nb::arg("vy_down"),
            nb::arg("theta_lo"), nb::arg("theta_hi"), nb::arg("n_scan"), nb::arg("rtol"),
            nb::arg("atol"),
            "Touchdown angle (rad) for which stance is symmetric, given touchdown velocity. "
-           "Returns (theta, contact_time, stance_travel, vx_mid, vx_to, vy_to); NaN if none.");
+           "Returns a SymmetricStance (NaN fields if none).");
     sm.attr("STEP_COLUMNS") =
         nb::make_tuple("t_td", "t_mid", "t_to", "t_next", "x_td", "y_td", "foot_x", "vx_td",
                        "vy_td", "vx_mid", "vy_mid", "vx_to", "vy_to", "x_to", "y_to");

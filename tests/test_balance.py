@@ -186,7 +186,11 @@ def test_result_is_frozen_and_accepts_lists() -> None:
 def test_kernel_rejects_bad_shape() -> None:
     with pytest.raises(ValueError):
         _core.balance.sway(np.zeros((4, 3)))
-    assert _core.balance.sway(np.zeros((0, 2)))[0] == 0
+    empty = _core.balance.sway(np.zeros((0, 2)))
+    assert (empty.n_valid, empty.n_steps, empty.path_length) == (0, 0, 0.0)
+    assert math.isnan(empty.mean_x) and math.isnan(empty.rms)
+    with pytest.raises(AttributeError):  # read-only fields
+        empty.n_valid = 3  # type: ignore[misc]
 
 
 def test_sway_kernel_releases_the_gil() -> None:
@@ -194,7 +198,7 @@ def test_sway_kernel_releases_the_gil() -> None:
     we require progress in at least half of the 25 ms windows of the call (~0.1-0.3 s)."""
     xy = np.random.default_rng(3).normal(size=(3_000_000, 2))
     window: list[float] = []
-    result: list[tuple[float, ...]] = []
+    result: list[_core.balance.SwaySums] = []
 
     def work() -> None:
         t0 = time.perf_counter()
@@ -207,7 +211,7 @@ def test_sway_kernel_releases_the_gil() -> None:
     while worker.is_alive():
         stamps.append(time.perf_counter())
     worker.join()
-    assert result[0][0] == xy.shape[0]
+    assert result[0].n_valid == xy.shape[0]
     t0, t1 = window
     inside = np.array([s for s in stamps if t0 <= s <= t1])
     n_bins = int((t1 - t0) // 0.025)

@@ -562,3 +562,25 @@ def test_frames_of_another_person_are_dropped(kind: str) -> None:
     assert m.contact_time == pytest.approx(clean.contact_time, abs=2 * dt)
     assert np.sign(m.flight_time) == np.sign(clean.flight_time)
     assert m.cadence == pytest.approx(clean.cadence, rel=0.02)
+
+
+def test_gait_modules_import_one_way() -> None:
+    """gait -> _gait_zeni -> _gait_types, never back (no import cycle), and every module of the
+    split stays under 500 lines; the public names stay importable from course.analysis.gait."""
+    import ast
+    from pathlib import Path
+
+    pkg = Path(gait.__file__).parent
+    order = ["_gait_types", "_gait_zeni", "gait"]
+    for rank, name in enumerate(order):
+        source = (pkg / f"{name}.py").read_text(encoding="utf-8")
+        assert len(source.splitlines()) < 500, f"{name}.py has grown past 500 lines"
+        imported = {
+            node.module.rsplit(".", 1)[-1]
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("course.")
+        }
+        later = set(order[rank:])
+        assert not imported & later, f"{name} imports {imported & later}: a cycle"
+    for public in ("GaitEvents", "GaitMetrics", "detect_gait_events", "gait_metrics", "MIN_FRAMES"):
+        assert hasattr(gait, public)

@@ -148,3 +148,20 @@ def test_bad_input_errors() -> None:
         LiveAnalyzer(side="front")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="min_cutoff"):
         LiveAnalyzer(min_cutoff=0.0)
+
+
+def test_kernel_returns_named_read_only_fields() -> None:
+    """LiveKernel.update returns a LiveResult whose fields carry the names of ANGLE_NAMES (no
+    positional tuple to unpack in the right order), read-only."""
+    from course import _core
+
+    kernel = _core.geometry.LiveKernel(1.5, 0.5, 1.0, 1, -1)
+    lm = skeleton(trunk=8.0, thigh=35.0, shank=-12.0, side="right")
+    out = kernel.update(np.ascontiguousarray(lm, dtype=np.float64), 0.0, np.empty(0), 1.0, 1.0)
+    assert isinstance(out, _core.geometry.LiveResult)
+    assert (out.side, out.facing, out.landmarks.shape) == (1, -1, lm.shape)
+    want = ref_geometry.body_angles(lm[None], side="right", facing="left", image_size=None)
+    for name in ANGLE_NAMES:
+        assert getattr(out, name) == pytest.approx(float(want[name][0]), abs=1e-9), name
+    with pytest.raises(AttributeError):
+        out.knee = 0.0  # type: ignore[misc]

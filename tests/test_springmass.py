@@ -10,9 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from course.analysis import springmass as sm
+from course.constants import G
 from tests.reference import springmass as ref
-
-G = 9.81
 
 # ----------------------------------------------------------------------------------------------
 # Morin's sine-wave model

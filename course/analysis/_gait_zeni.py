@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from course._core import gait as _core
+from course.analysis._gait_types import pair_events
 from course.analysis.filters import fill_gaps
 from course.schema import Landmark as LM
 from course.validation import FloatArray
@@ -114,8 +115,6 @@ def zeni_events(
     xy: FloatArray, times: FloatArray, leg: float, sign: float, delta: float
 ) -> tuple[dict[str, tuple[FloatArray, FloatArray]], str]:
     """Label-free Zeni heel strikes and toe-offs, paired per side, and a description."""
-    from course.analysis.gait import _pair
-
     clean = xy
     hip_x = hip_centre(clean)[:, 0]
     dt = float(np.median(np.diff(times)))
@@ -143,7 +142,9 @@ def zeni_events(
         for when, side in zip(ev, _sides(ev, times, labels, gaps), strict=True):
             found[side][col].append(float(when))
     paired = {
-        s: _pair(np.array(found[s][0], dtype=np.float64), np.array(found[s][1], dtype=np.float64))
+        s: pair_events(
+            np.array(found[s][0], dtype=np.float64), np.array(found[s][1], dtype=np.float64)
+        )
         for s in found
     }
     text = (

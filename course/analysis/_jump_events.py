@@ -13,6 +13,7 @@ from course.constants import G
 from course.validation import FloatArray, positive
 
 MIN_CONTACT = 0.010  # s a landing/contact must stay at or above the threshold
+MAX_EDGE = 0.010  # s, longest ramp between the threshold and 0 N accepted at take-off/touchdown
 _MIN_QUIET = 0.25  # s, shortest quiet-standing window accepted
 _MAX_QUIET_CV = 0.05  # quiet-standing SD above this fraction of body weight is not quiet
 
@@ -24,6 +25,28 @@ def crossing_time(f: FloatArray, i: int, threshold: float, fs: float) -> float:
     a, b = float(f[i - 1]), float(f[i])
     frac = 1.0 if a == b else min(max((a - threshold) / (a - b), 0.0), 1.0)
     return (i - 1 + frac) / fs
+
+
+def edge_lead(f: FloatArray, near: int, far: int, outside: int, fs: float) -> float:
+    """Time (s) from loaded sample ``near`` to where the force reaches 0 N (take-off/touchdown).
+
+    The force between the threshold and 0 N falls (or, at touchdown, rises) almost linearly, so
+    the line through samples ``far`` and ``near`` (``far`` one sample further into the contact)
+    is continued to 0 N. Where that line does not head for 0 N (a flat or noisy edge), the
+    force is taken as linear from ``near`` to the ``outside`` sample (the first unloaded one).
+    Capped at ``MAX_EDGE``. Without this edge, an integration that stops at a sample misses up
+    to a sample of ``-m·g`` impulse, about 1.5 mm of jump height at 1000 Hz.
+    """
+    a, b, c = float(f[near]), float(f[far]), float(f[outside])
+    if a <= 0.0:
+        return 0.0
+    if b > a:
+        steps = a / (b - a)
+    elif c < a:
+        steps = min(a / (a - c), 1.0)
+    else:
+        steps = 0.0
+    return min(steps / fs, MAX_EDGE)
 
 
 def _units_problem(mean: float) -> str | None:

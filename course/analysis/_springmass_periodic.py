@@ -111,11 +111,11 @@ def _symmetric_gait(
     if hint is not None:
         lo, hi = max(1e-4, hint - 0.03), min(math.radians(MAX_ANGLE_DEG), hint + 0.03)
         out = _core.symmetric_stance(m, k, L, g, vx, vy, lo, hi, 3, 1e-11, 1e-13)
-    if out is None or not math.isfinite(out[0]):
+    if out is None or not math.isfinite(out.theta):
         out = _core.symmetric_stance(
             m, k, L, g, vx, vy, 1e-4, math.radians(MAX_ANGLE_DEG), 140, 1e-11, 1e-13
         )
-    th, tc, travel = out[0], out[1], out[2]
+    th, tc, travel = out.theta, out.contact_time, out.stance_travel
     if not math.isfinite(th):
         return None
     tf = 2.0 * vy / g

@@ -207,7 +207,7 @@ def sine_wave_force(
     Examples
     --------
     >>> f = sine_wave_force(mass=70, contact_time=0.2, flight_time=0.1, n_steps=3)
-    >>> f.t.shape, round(f.impulse_per_step / (70 * 9.81 * 0.3), 12)
+    >>> f.t.shape, round(f.impulse_per_step / (70 * 9.80665 * 0.3), 12)
     ((901,), 1.0)
     """
     m = positive(mass, "mass", "kg")

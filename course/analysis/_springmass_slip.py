@@ -228,8 +228,8 @@ def simulate_run(
         raise ValueError(f"rtol must be between 1e-14 and 1e-2; got {r_tol}.")
     angles = _angles(touchdown_angle, n)
     y0 = L * math.cos(float(angles[0])) + vs**2 / (2.0 * g)
-    samples, steps, status_code = _core.simulate(m, k, L, g, y0, v, angles, rate, r_tol, a_tol)
-    return _assemble(samples, steps, int(status_code), m=m, k=k, L=L, g=g)
+    run = _core.simulate(m, k, L, g, y0, v, angles, rate, r_tol, a_tol)
+    return _assemble(run.samples, run.steps, run.status, m=m, k=k, L=L, g=g)
 
 
 def _assemble(

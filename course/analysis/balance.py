@@ -113,7 +113,9 @@ def sway_metrics(
         )
     from course._core import balance as _core  # deferred: no import-time side effects
 
-    n_valid, n_steps, path, mx, my, cxx, cxy, cyy, rms = _core.sway(arr)
+    sums = _core.sway(arr)
+    n_valid, n_steps = sums.n_valid, sums.n_steps
+    cxx, cxy, cyy = sums.cov_xx, sums.cov_xy, sums.cov_yy
     if n_valid < 2 or n_steps < 1:
         raise ValueError(
             f"xy needs at least 2 valid samples with one step between consecutive valid samples; "
@@ -126,13 +128,13 @@ def sway_metrics(
     rho = cxy / (sx * sy) if sx > 0 and sy > 0 else 0.0
     sqrt_det = sx * sy * math.sqrt(max(1.0 - rho * rho, 0.0))
     return SwayMetrics(
-        path_length=path,
-        mean_velocity=path / duration,
-        rms=rms,
+        path_length=sums.path_length,
+        mean_velocity=sums.path_length / duration,
+        rms=sums.rms,
         ellipse_area_95=math.pi * CHI2_95_2DOF * sqrt_det,
         duration=duration,
         n_samples=int(arr.shape[0]),
         n_dropped=int(arr.shape[0] - n_valid),
-        mean=(mx, my),
+        mean=(sums.mean_x, sums.mean_y),
         covariance=(cxx, cxy, cyy),
     )

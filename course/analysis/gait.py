@@ -41,12 +41,19 @@ contact (deg from vertical, + = ankle ahead of the knee).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from course._core import gait as _core
+from course.analysis._gait_types import (
+    LEG_LANDMARKS,
+    SIDES,
+    GaitEvents,
+    GaitMetrics,
+    nanmedian,
+    value_at,
+)
 from course.analysis._gait_zeni import (
     MAX_HIP_JUMP,
     MIN_FOOT_DROP,
@@ -58,109 +65,10 @@ from course.schema import N_LANDMARKS, PoseSeries
 from course.schema import Landmark as LM
 from course.validation import FloatArray, as_float_array, positive
 
-_SIDES = ("left", "right")
-_IDX = {
-    "left": (LM.LEFT_HIP, LM.LEFT_KNEE, LM.LEFT_ANKLE, LM.LEFT_HEEL, LM.LEFT_FOOT_INDEX),
-    "right": (LM.RIGHT_HIP, LM.RIGHT_KNEE, LM.RIGHT_ANKLE, LM.RIGHT_HEEL, LM.RIGHT_FOOT_INDEX),
-}
+__all__ = ["MIN_FRAMES", "GaitEvents", "GaitMetrics", "detect_gait_events", "gait_metrics"]
+
 MIN_FRAMES = 10
 """Fewest frames accepted (a stance needs frames before, during and after it)."""
-
-
-@dataclass(frozen=True)
-class GaitEvents:
-    """Foot contacts found in a pose sequence (see the module docstring for the method).
-
-    Attributes
-    ----------
-    left_contact, left_toe_off, right_contact, right_toe_off
-        Times (s) of initial contact and toe-off of each stance of that foot, paired by index
-        (``left_toe_off[i]`` ends the stance that ``left_contact[i]`` starts). NaN where the
-        event happened outside the clip or during a gap in tracking.
-    facing
-        ``"right"`` or ``"left"``: the image direction the runner faces.
-    leg_length
-        Median hip–knee–ankle length, in image heights when ``image_size`` was known (else in
-        the units of the landmarks).
-    ground
-        Image row of the ground line (y down), same units.
-    method
-        The method and thresholds that produced the events.
-    """
-
-    left_contact: FloatArray
-    left_toe_off: FloatArray
-    right_contact: FloatArray
-    right_toe_off: FloatArray
-    facing: str
-    leg_length: float
-    ground: float
-    method: str
-
-    def contacts(self, side: str) -> tuple[FloatArray, FloatArray]:
-        """``(contact, toe_off)`` times (s) of ``side`` (``"left"`` or ``"right"``)."""
-        if side not in _SIDES:
-            raise ValueError(f"side must be 'left' or 'right'; got {side!r}.")
-        return getattr(self, f"{side}_contact"), getattr(self, f"{side}_toe_off")
-
-
-@dataclass(frozen=True)
-class GaitMetrics:
-    """Per-step running metrics and their medians (result of :func:`gait_metrics`).
-
-    A step starts at an initial contact of either foot; per-step arrays are in time order.
-
-    Attributes
-    ----------
-    events
-        The :class:`GaitEvents` the metrics were computed from.
-    step_time
-        Initial contact time of each step, s.
-    step_side
-        ``"left"`` or ``"right"``: the foot that lands.
-    contact_times
-        Contact time of the landing foot, s.
-    flight_times
-        From this foot's toe-off to the other foot's next contact, s (negative: double support,
-        i.e. walking).
-    step_durations
-        From this contact to the next contact of the other foot, s (NaN if a step was missed).
-    overstride
-        Horizontal heel-ahead-of-hip distance at contact, in leg lengths (+ = ahead).
-    shank_angle
-        Shank (knee→ankle) angle from vertical at contact, deg (+ = ankle ahead of the knee).
-    cadence
-        Steps per minute, ``60 / median(step_durations)``.
-    contact_time, flight_time
-        Medians, s.
-    median_overstride
-        Median overstride, leg lengths.
-    median_shank_angle
-        Median shank angle, deg.
-    rejected
-        What was rejected as physiologically impossible (e.g. steps shorter than
-        ``MIN_STEP_TIME`` s, which are left out of the cadence), one sentence each.
-    """
-
-    events: GaitEvents
-    step_time: FloatArray
-    step_side: tuple[str, ...]
-    contact_times: FloatArray
-    flight_times: FloatArray
-    step_durations: FloatArray
-    overstride: FloatArray
-    shank_angle: FloatArray
-    cadence: float
-    contact_time: float
-    flight_time: float
-    median_overstride: float
-    median_shank_angle: float
-    rejected: tuple[str, ...] = ()
-
-
-def _nanmedian(a: FloatArray) -> float:
-    a = a[np.isfinite(a)]
-    return float(np.median(a)) if a.size else float("nan")
 
 
 def _inputs(
@@ -205,7 +113,7 @@ def _inputs(
 
 
 def _facing(xy: FloatArray, facing: str) -> str:
-    if facing in _SIDES:
+    if facing in SIDES:
         return facing
     if facing != "auto":
         raise ValueError(f"facing must be 'right', 'left' or 'auto'; got {facing!r}.")
@@ -214,8 +122,11 @@ def _facing(xy: FloatArray, facing: str) -> str:
     ok = np.isfinite(hip_x)
     if ok.sum() >= 2:
         travel = hip_x[ok][-1] - hip_x[ok][0]
-        thighs = [np.linalg.norm(xy[:, _IDX[sd][0]] - xy[:, _IDX[sd][1]], axis=1) for sd in _SIDES]
-        thigh = _nanmedian(np.concatenate(thighs))
+        thighs = [
+            np.linalg.norm(xy[:, LEG_LANDMARKS[sd][0]] - xy[:, LEG_LANDMARKS[sd][1]], axis=1)
+            for sd in SIDES
+        ]
+        thigh = nanmedian(np.concatenate(thighs))
         if np.isfinite(thigh) and abs(travel) > 2 * thigh:  # clearly moving across the image
             return "right" if travel > 0 else "left"
     toe_ahead = np.nansum(
@@ -320,8 +231,8 @@ def detect_gait_events(
             raise ValueError(f"{name} must be a non-negative time in s; got {val!r}.")
     legs = []
     lows = {}
-    for side in _SIDES:
-        hip, knee, ankle, heel, toe = _IDX[side]
+    for side in SIDES:
+        hip, knee, ankle, heel, toe = LEG_LANDMARKS[side]
         legs.append(
             np.linalg.norm(xy[:, hip] - xy[:, knee], axis=1)
             + np.linalg.norm(xy[:, knee] - xy[:, ankle], axis=1)
@@ -331,7 +242,7 @@ def detect_gait_events(
         seen = ~np.all(np.isnan(both), axis=1)
         low[seen] = np.nanmax(both[seen], axis=1)  # y down: the larger row is the lower point
         lows[side] = low
-    leg = _nanmedian(np.concatenate(legs))
+    leg = nanmedian(np.concatenate(legs))
     if not np.isfinite(leg) or leg <= 0:
         raise ValueError(
             "no frame shows a hip, knee and ankle of the same leg: cannot scale foot heights. "
@@ -342,7 +253,7 @@ def detect_gait_events(
         xy, leg, window=max(3, round(0.3 / dt))
     )  # another person tracked, or a broken skeleton
     dropped = int(bad.sum())
-    for side in _SIDES:
+    for side in SIDES:
         lows[side][bad] = np.nan
     dropped_text = (
         f"; {dropped} implausible frame(s) dropped (hip centre > {MAX_HIP_JUMP:g} L from its "
@@ -360,7 +271,7 @@ def detect_gait_events(
         ground_row = float(ground)
     found: dict[str, tuple[FloatArray, FloatArray]] = {}
     duty, clearance = 0.0, np.inf
-    for side in _SIDES:
+    for side in SIDES:
         height = np.ascontiguousarray((ground_row - lows[side]) / leg)
         rows = _core.contacts(times, height, ch, eh, min_c, gap)
         found[side] = (np.ascontiguousarray(rows[:, 0]), np.ascontiguousarray(rows[:, 1]))
@@ -398,29 +309,6 @@ def detect_gait_events(
         ground=ground_row,
         method=text,
     )
-
-
-def _pair(contact: FloatArray, toe_off: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Pair each contact with the first toe-off after it and before the next contact."""
-    rows: list[tuple[float, float]] = []
-    nxt = np.append(contact[1:], np.inf)
-    for c, n in zip(contact, nxt, strict=True):
-        after = toe_off[(toe_off > c) & (toe_off < n)]
-        rows.append((c, float(after[0]) if after.size else float("nan")))
-    first = contact[0] if contact.size else np.inf
-    rows = [(float("nan"), float(o)) for o in toe_off[toe_off < first][-1:]] + rows
-    arr = np.array(rows, dtype=np.float64).reshape(-1, 2)
-    return np.ascontiguousarray(arr[:, 0]), np.ascontiguousarray(arr[:, 1])
-
-
-def _at(times: FloatArray, values: FloatArray, when: float) -> float:
-    """Linear interpolation of ``values`` at time ``when`` (NaN outside or next to a gap)."""
-    if not np.isfinite(when) or when < times[0] or when > times[-1]:
-        return float("nan")
-    j = int(np.searchsorted(times, when, side="right")) - 1
-    j = min(max(j, 0), times.shape[0] - 2)
-    w = (when - times[j]) / (times[j + 1] - times[j])
-    return float((1 - w) * values[j] + w * values[j + 1])
 
 
 def gait_metrics(
@@ -468,15 +356,15 @@ def gait_metrics(
         np.where(np.isnan(hips[:, 1]), hips[:, 0], hips.mean(axis=1)),
     )
     rows = []
-    for side in _SIDES:
-        _, knee, ankle, heel, _ = _IDX[side]
+    for side in SIDES:
+        _, knee, ankle, heel, _ = LEG_LANDMARKS[side]
         ic, to = events.contacts(side)
         for c, o in zip(ic, to, strict=True):
             if not np.isfinite(c):
                 continue
-            ahead = sign * (_at(times, xy[:, heel, 0], c) - _at(times, hip_x, c))
-            dx = sign * (_at(times, xy[:, ankle, 0], c) - _at(times, xy[:, knee, 0], c))
-            dy = _at(times, xy[:, ankle, 1], c) - _at(times, xy[:, knee, 1], c)
+            ahead = sign * (value_at(times, xy[:, heel, 0], c) - value_at(times, hip_x, c))
+            dx = sign * (value_at(times, xy[:, ankle, 0], c) - value_at(times, xy[:, knee, 0], c))
+            dy = value_at(times, xy[:, ankle, 1], c) - value_at(times, xy[:, knee, 1], c)
             rows.append(
                 (c, side, o, ahead / events.leg_length, float(np.degrees(np.arctan2(dx, dy))))
             )
@@ -502,7 +390,7 @@ def gait_metrics(
         )
         durations[short] = np.nan
         flights[short] = np.nan
-    median_step = _nanmedian(durations)
+    median_step = nanmedian(durations)
     return GaitMetrics(
         events=events,
         step_time=step_time,
@@ -513,9 +401,9 @@ def gait_metrics(
         overstride=np.array([r[3] for r in rows], dtype=np.float64),
         shank_angle=np.array([r[4] for r in rows], dtype=np.float64),
         cadence=60.0 / median_step if np.isfinite(median_step) else float("nan"),
-        contact_time=_nanmedian(toe_off - step_time),
-        flight_time=_nanmedian(flights),
-        median_overstride=_nanmedian(np.array([r[3] for r in rows], dtype=np.float64)),
-        median_shank_angle=_nanmedian(np.array([r[4] for r in rows], dtype=np.float64)),
+        contact_time=nanmedian(toe_off - step_time),
+        flight_time=nanmedian(flights),
+        median_overstride=nanmedian(np.array([r[3] for r in rows], dtype=np.float64)),
+        median_shank_angle=nanmedian(np.array([r[4] for r in rows], dtype=np.float64)),
         rejected=tuple(rejected),
     )

@@ -5,7 +5,11 @@ carries the method and the thresholds that produced it. The two height methods:
 
 - **impulse-momentum**: take-off velocity ``v = ∫(F − m·g) dt / m`` (trapezoid rule, from
   movement onset to take-off, starting at rest; for a drop jump from touchdown, starting at
-  ``−sqrt(2·g·drop_height)``), and ``h = v² / (2g)``.
+  ``−sqrt(2·g·drop_height)``), and ``h = v² / (2g)``. The integral ends where the force
+  reaches 0 N: the last loaded samples' slope is continued past the take-off threshold (for a
+  drop jump touchdown is found the same way). Ending it at a sample instead adds or drops up to
+  one sample of ``−m·g`` impulse, which on constructed jumps moved the height by −0.6 to +1.8 mm
+  at 1000 Hz and −5.9 to +1.8 mm at 500 Hz; with the 0 N ends it is within 0.15 mm.
 - **flight-time**: ``h = g·t² / 8`` (assumes the body leaves and lands in the same position;
   flexed-knee landings lengthen the flight and inflate it, Linthorne 2001).
 
@@ -29,7 +33,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course.analysis._jump_events import MIN_CONTACT, G, Phase, body_weight, detect
+from course.analysis._jump_events import MIN_CONTACT, G, Phase, body_weight, detect, edge_lead
 from course.analysis._jump_types import Event, Height, JumpResult, Kinematics, Measure, Thresholds
 from course.validation import FloatArray, as_float_array, positive
 
@@ -63,6 +67,12 @@ def flight_time_height(flight_time: ArrayLike) -> float | FloatArray:
     >>> round(flight_time_height(0.5), 4)
     0.3065
     """
+    if isinstance(flight_time, (float, int)):  # one number: no array round trip
+        if not (math.isfinite(flight_time) and flight_time >= 0):
+            raise ValueError(
+                f"flight_time must be finite and >= 0 s; got {flight_time!r}. Check the units (s)."
+            )
+        return G * float(flight_time) ** 2 / 8.0
     t = np.asarray(flight_time, dtype=np.float64)
     if np.any(t < 0) or not np.all(np.isfinite(t)):
         raise ValueError(
@@ -296,7 +306,9 @@ def analyze_jump(
 
     kin: Kinematics | None = None
     if kind != "dj" or drop_height is not None:
-        i0 = ph.start if kind != "dj" else max(ph.start - 1, 0)
+        i0, i1 = ph.start, ph.takeoff - 1  # first and last loaded sample of the push
+        lead_out = edge_lead(f, i1, max(i1 - 1, 0), ph.takeoff, fs)
+        lead_in = edge_lead(f, i0, i0 + 1, i0 - 1, fs) if kind == "dj" and i0 > 0 else 0.0
         imp_set: dict[str, float | str] = {**weight_set, **onset_set, **thr_set}
         if drop_height is None:
             v0, imp_from = 0.0, "rest at onset"
@@ -304,27 +316,35 @@ def analyze_jump(
             imp_set["drop_height_m"] = positive(drop_height, "drop_height", "m")
             v0 = -math.sqrt(2 * G * float(drop_height))
             imp_from = f"touchdown at −sqrt(2·g·drop_height) = {v0:.3f} m/s"
-        v, s, p = _core.kinematics(f, fs, mass, weight, i0, ph.takeoff, v0)
-        kin = Kinematics(np.arange(i0, ph.takeoff + 1) / fs, f[i0 : ph.takeoff + 1].copy(), v, s, p)
+        motion = _core.kinematics(f, fs, mass, weight, i0, i1, v0, lead_in, lead_out)
+        v, s, p = motion.velocity, motion.displacement, motion.power
+        pre = [i0 / fs - lead_in] if lead_in > 0 else []
+        t_kin = np.concatenate((pre, np.arange(i0, i1 + 1) / fs, [i1 / fs + lead_out]))
+        f_kin = np.concatenate(([0.0] * len(pre), f[i0 : i1 + 1], [0.0]))
+        i0 -= len(pre)  # point k of the integration is sample i0 + k (the edges: the next one)
+        kin = Kinematics(t_kin, f_kin, v, s, p)
         v_to = float(v[-1])
         if v_to <= 0:
             raise ValueError(
                 f"the impulse-momentum take-off velocity is {v_to:.3f} m/s (not upward): the body "
                 f"weight ({weight:.0f} N), the units, the drop height or the events are off."
             )
-        imp = f"v = v0 + ∫(F − m·g)dt/m (trapezoid) from {imp_from} to take-off; h = v²/(2g)"
+        imp = (
+            f"v = v0 + ∫(F − m·g)dt/m (trapezoid) from {imp_from} to take-off, the force "
+            "continued along its last slope to 0 N at both ends of the contact; h = v²/(2g)"
+        )
         methods["impulse-momentum"] = imp
         heights["impulse-momentum"] = Measure(v_to**2 / (2 * G), "m", imp, imp_set)
         metrics["take-off velocity"] = Measure(v_to, "m/s", imp, imp_set)
         i_pp = int(np.argmax(p))
-        events["peak_power"] = Event((i0 + i_pp) / fs, i0 + i_pp, "largest F·v", imp_set)
+        events["peak_power"] = Event(float(t_kin[i_pp]), i0 + i_pp, "largest F·v", imp_set)
         metrics["peak power"] = Measure(
             float(p[i_pp]), "W", "largest F·v, v from the impulse-momentum integration", imp_set
         )
         if kind == "cmj":
             i_low = int(np.argmin(s))
             events["lowest_position"] = Event(
-                (i0 + i_low) / fs,
+                float(t_kin[i_low]),
                 i0 + i_low,
                 "lowest CoM position (velocity turns upward)",
                 imp_set,

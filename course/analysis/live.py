@@ -186,10 +186,18 @@ class LiveAnalyzer:
             raise ValueError(f"LiveAnalyzer.update: {exc}") from None
         return LiveFrame(
             float(t),
-            out[0],
-            _SIDE_NAMES[out[1]],
-            _FACING_NAMES[out[2]],
-            *out[3:],
+            out.landmarks,
+            _SIDE_NAMES[out.side],
+            _FACING_NAMES[out.facing],
+            out.trunk_lean,
+            out.thigh,
+            out.hip_extension,
+            out.hip_flexion,
+            out.knee,
+            out.shank,
+            out.body_lean,
+            out.hip_bend,
+            out.pelvic_obliquity,
         )
 
     def reset(self) -> None:

@@ -66,12 +66,40 @@ def find_flight(
 
 
 def kinematics(
-    f: np.ndarray, fs: float, mass: float, weight: float, i0: int, i1: int, v0: float
+    f: np.ndarray,
+    fs: float,
+    mass: float,
+    weight: float,
+    i0: int,
+    i1: int,
+    v0: float,
+    lead_in: float = 0.0,
+    lead_out: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points: touchdown (if lead_in > 0, 0 N), samples i0..i1, take-off (0 N) lead_out later."""
+    t = np.arange(i0, i1 + 1) / fs
     seg = f[i0 : i1 + 1]
-    v = v0 + cumulative_trapezoid((seg - weight) / mass, dx=1.0 / fs, initial=0.0)
-    s = cumulative_trapezoid(v, dx=1.0 / fs, initial=0.0)
+    if lead_in > 0:
+        t, seg = np.r_[t[0] - lead_in, t], np.r_[0.0, seg]
+    t, seg = np.r_[t, t[-1] + lead_out], np.r_[seg, 0.0]
+    v = v0 + cumulative_trapezoid((seg - weight) / mass, x=t, initial=0.0)
+    s = cumulative_trapezoid(v, x=t, initial=0.0)
     return v, s, seg * v
+
+
+def zero_lead(f: np.ndarray, near: int, far: int, outside: int, fs: float) -> float:
+    """Seconds from sample ``near`` to the root of the line through ``far`` and ``near``."""
+    a, b, c = f[near], f[far], f[outside]
+    if a <= 0:
+        return 0.0
+    if b > a:  # root of the line through (far, b) and (near, a), in samples after near
+        slope, intercept = np.polyfit([0.0, 1.0], [b, a], 1)
+        steps = -intercept / slope - 1.0
+    elif c < a:  # linear from near to the outside sample, at most one sample
+        steps = float(np.interp(0.0, [c, a], [1.0, 0.0]))
+    else:
+        steps = 0.0
+    return float(min(steps / fs, 0.010))
 
 
 def peak_rfd(f: np.ndarray, fs: float, i0: int, i1: int, window: int) -> tuple[float, int]:
@@ -114,14 +142,14 @@ def analyze_jump(
         weight = body_mass * G
         start = detect = first_run(f, 0, threshold, True, min_contact)
         t_start = crossing_time(f, start, threshold, fs)
-        i0 = max(start - 1, 0)
+        i0 = start
     else:
         q0, q1 = round(quiet_window[0] * fs), round(quiet_window[1] * fs)
         weight, sd = window_stats(f, q0, q1)
         if kind == "dj":
             start = detect = first_run(f, 0, threshold, True, min_contact)
             t_start = crossing_time(f, start, threshold, fs)
-            i0 = max(start - 1, 0)
+            i0 = start
         else:
             start, detect = find_onset(f, q1, weight, onset_sd * sd, -1)
             t_start, i0 = start / fs, start
@@ -138,7 +166,10 @@ def analyze_jump(
     }
     v0 = 0.0 if kind != "dj" else (None if drop_height is None else -math.sqrt(2 * G * drop_height))
     if v0 is not None:
-        v, _s, p = kinematics(f, fs, weight / G, weight, i0, takeoff, v0)
+        i1 = takeoff - 1
+        lead_out = zero_lead(f, i1, max(i1 - 1, 0), takeoff, fs)
+        lead_in = zero_lead(f, i0, i0 + 1, i0 - 1, fs) if kind == "dj" and i0 > 0 else 0.0
+        v, _s, p = kinematics(f, fs, weight / G, weight, i0, i1, v0, lead_in, lead_out)
         out["takeoff_velocity"] = float(v[-1])
         out["height_impulse"] = float(v[-1] ** 2 / (2 * G))
         out["peak_power"] = float(p.max())
