@@ -252,6 +252,80 @@ def test_a_failing_background_recompute_is_shown_not_lost() -> None:
     assert "model refused" in ex._readout_html.value
 
 
+_KERNEL_SETUP = """
+import threading, time
+from widgets import ForceTimeExplorer
+
+class Held(ForceTimeExplorer):
+    def __init__(self, **values):
+        self.hold = threading.Event()
+        self.hold.set()
+        self.computed = []
+        super().__init__(**values)
+
+    def _recompute(self):
+        self.computed.append(self._values["contact_time"])
+        self.hold.wait(60)
+        super()._recompute()
+
+ex = Held(contact_time=0.22)
+ex.computed.clear()
+ex.hold.clear()
+threading.Timer(__HOLD__, ex.hold.set).start()  # the first recompute takes this long
+print(ex._sliders["contact_time"].model_id)
+"""
+
+_KERNEL_RESULT = """
+import asyncio
+deadline = time.monotonic() + 60
+while (ex._computing or ex._pending) and time.monotonic() < deadline:
+    await asyncio.sleep(0.01)  # the drawing is done on the kernel's loop: let it run
+print(ex.computed, ex.values["contact_time"])
+"""
+
+
+def _run_cell(kc, code: str) -> str:  # type: ignore[no-untyped-def]
+    msg_id = kc.execute(code)
+    out: list[str] = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=120)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            raise AssertionError("\n".join(msg["content"]["traceback"]))
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return "".join(out)
+
+
+def test_a_real_kernel_coalesces_slider_messages() -> None:
+    """Slider updates sent to a real ipykernel, as the browser sends them, during a slow solve."""
+    from jupyter_client.manager import start_new_kernel
+
+    hold = 3.0
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        model_id = _run_cell(kc, _KERNEL_SETUP.replace("__HOLD__", str(hold))).strip()
+        sent = time.monotonic()
+        for v in (0.18, 0.19, 0.2, 0.21, 0.24, 0.26):  # a drag: one message per position
+            msg = kc.session.msg(
+                "comm_msg",
+                {
+                    "comm_id": model_id,
+                    "data": {"method": "update", "state": {"value": v}, "buffer_paths": []},
+                },
+            )
+            kc.shell_channel.send(msg)
+        assert time.monotonic() - sent < hold  # all sent while the first recompute is held
+        result = _run_cell(kc, _KERNEL_RESULT)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert result.split("]")[0] + "]" == "[0.18, 0.26]", result
+    assert result.split()[-1] == "0.26"
+
+
 # ------------------------------------------------------------------ HorizontalForceExplorer
 
 
