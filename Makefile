@@ -41,6 +41,8 @@ build: | $(ENV_DIR)/bin/python
 	$(PYTHON) -m pip install --no-build-isolation --no-deps -e . -q
 	touch $(STAMP)
 
+# Run as root (containers, cloud notebooks), `python -m course lab` adds --allow-root, which
+# JupyterLab needs to start as root, and prints one line saying so; for other users it does not.
 lab: install
 	$(PYTHON) -m course lab --port $(PORT)
 

@@ -19,6 +19,7 @@ from scipy.integrate import cumulative_trapezoid, solve_ivp, trapezoid
 
 from benchmarks import compare
 from course import plots
+from course.analysis.lean import JOINTS, ankle_lean_figure, hip_bend_figure
 from course.data.simulated import simulate_cmj
 from widgets import (
     ForceTimeExplorer,
@@ -27,7 +28,6 @@ from widgets import (
     LeanExplorer,
     PowerExplorer,
 )
-from widgets.explorer_lean import JOINTS, ankle_lean_figure, hip_bend_figure
 
 BUDGET_S = 0.030
 G = 9.81
@@ -263,8 +263,12 @@ def cases(quick: bool) -> Iterable[dict[str, Any]]:
     hz = HorizontalForceExplorer()
     nxt_v = _cycle([4.5, 4.6])
     fig_hz = go.FigureWidget(plots.horizontal_force_figure())
-    u0 = hz._solution
-    state = {"u": list(u0) if u0 is not None else [4.6, 0.75, 29.3]}
+    g0 = hz._gait
+    state = {
+        "u": [4.6, 0.75, 29.3]
+        if g0 is None
+        else [g0.touchdown_speed, g0.vertical_speed, g0.touchdown_angle]
+    }
     nxt_vr = _cycle([4.5, 4.6])
     yield _row(
         "explorers: HorizontalForceExplorer speed move",

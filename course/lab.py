@@ -40,6 +40,29 @@ def course_root() -> Path:
     return Path.cwd()
 
 
+ROOT_NOTE = (
+    "note: running as root (common in containers and cloud notebooks), so JupyterLab gets "
+    "--allow-root; it refuses to start as root otherwise."
+)
+
+
+def running_as_root(uid: int | None = None) -> bool:
+    """Whether ``uid`` (default: this process's effective user id) is root, uid 0.
+
+    Always False on Windows, which has no user ids.
+
+    Examples
+    --------
+    >>> running_as_root(0), running_as_root(1000)
+    (True, False)
+    """
+    if uid is None:
+        if sys.platform == "win32":
+            return False
+        uid = os.geteuid()
+    return uid == 0
+
+
 def lab_command(
     *,
     root: Path | None = None,
@@ -47,6 +70,7 @@ def lab_command(
     ip: str = "localhost",
     open_browser: bool = True,
     extra: list[str] | None = None,
+    uid: int | None = None,
 ) -> list[str]:
     """The ``jupyter lab`` command line with the course settings.
 
@@ -62,11 +86,19 @@ def lab_command(
         Open a browser tab on the first lesson.
     extra
         More ``jupyter lab`` options, appended last (they win over ours).
+    uid
+        Effective user id the server will run as (default: this process's, see
+        :func:`running_as_root`). For uid 0 the command gets ``--allow-root``.
 
     Returns
     -------
     list of str
         Arguments for :func:`subprocess.run`.
+
+    Examples
+    --------
+    >>> "--allow-root" in lab_command(uid=0), "--allow-root" in lab_command(uid=1000)
+    (True, False)
     """
     root = course_root() if root is None else Path(root)
     cmd = [sys.executable, "-m", "jupyterlab", *lab_arguments()]
@@ -76,13 +108,27 @@ def lab_command(
     if (root / "lessons" / FIRST_LESSON).is_file():
         cmd.append(f"--LabApp.default_url=/lab/tree/lessons/{FIRST_LESSON}")
     cmd.append(f"--ServerApp.open_browser={open_browser}")
+    # Jupyter refuses to start as root unless told to; containers and cloud notebooks often
+    # run everything as root, so say it there (and only there: for anyone else it is not needed).
+    if running_as_root(uid):
+        cmd.append("--allow-root")
     cmd += list(extra or [])
     return cmd
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run JupyterLab on the course until it is stopped (Ctrl+C); return its exit code."""
-    parser = argparse.ArgumentParser(prog="python -m course lab", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m course lab",
+        description=(
+            "Open the course in JupyterLab at lesson 00, with low-latency kernel websockets for "
+            "the live camera. Options not listed here are passed on to JupyterLab."
+        ),
+        epilog=(
+            "The webcam works on localhost; a server that other machines reach must use HTTPS. "
+            "Run as root (containers, cloud notebooks), JupyterLab is started with --allow-root."
+        ),
+    )
     parser.add_argument("--port", type=int, default=None, help="TCP port (default 8888)")
     parser.add_argument("--ip", default="localhost", help="interface (default localhost)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
@@ -94,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     cmd = lab_command(
         root=args.dir, port=args.port, ip=args.ip, open_browser=not args.no_browser, extra=extra
     )
+    if running_as_root():
+        print(ROOT_NOTE, file=sys.stderr)
     if args.dry_run:
         print(" ".join(cmd))
         return 0

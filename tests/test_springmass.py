@@ -308,6 +308,40 @@ def test_periodic_run_solves_the_requested_gait(given_params: dict) -> None:
     assert theirs.t_to[0] - theirs.t_td[0] == pytest.approx(gait.contact_time, abs=1e-8)
 
 
+@pytest.mark.parametrize(
+    ("targets", "start"),
+    [
+        ({"speed": 4.6, "leg_stiffness": 11_000.0, "step_frequency": 170 / 60}, "near"),
+        ({"speed": 4.5, "leg_stiffness": 12_000.0, "step_frequency": 174 / 60}, "near"),
+        ({"speed": 4.4, "step_frequency": 2.9, "contact_time": 0.21}, "contact"),
+    ],
+)
+def test_continuation_finds_periodic_runs_gait(targets: dict, start: str) -> None:
+    if start == "near":
+        prev = sm.periodic_run(speed=4.5, leg_stiffness=11_000, step_frequency=170 / 60)
+    else:  # the stiffness is solved too
+        prev = sm.periodic_run(speed=4.5, step_frequency=2.9, contact_time=0.21)
+    new = sm.continue_periodic(prev, n_steps=2, **targets)
+    ref = sm.periodic_run(n_steps=2, **targets)
+    assert new is not None
+    for name in ("touchdown_angle", "touchdown_speed", "vertical_speed", "contact_time"):
+        assert getattr(new, name) == pytest.approx(getattr(ref, name), rel=1e-8), name
+    assert new.leg_stiffness == pytest.approx(ref.leg_stiffness, rel=1e-8)
+    assert new.speed == pytest.approx(targets["speed"], rel=1e-9)
+    assert new.mass == prev.mass and new.leg_length == prev.leg_length
+    np.testing.assert_allclose(new.simulation.speed_change, 0.0, atol=1e-8)
+
+
+def test_continuation_says_none_where_periodic_run_explains() -> None:
+    prev = sm.periodic_run(speed=4.5, leg_stiffness=11_000, step_frequency=170 / 60)
+    far = {"speed": 2.5, "leg_stiffness": 7_000.0, "step_frequency": 200 / 60}  # no gait there
+    assert sm.continue_periodic(prev, **far) is None
+    with pytest.raises(ValueError, match="No periodic spring-mass gait"):
+        sm.periodic_run(**far)
+    with pytest.raises(ValueError, match="exactly two of leg_stiffness"):
+        sm.continue_periodic(prev, speed=4.5, leg_stiffness=11_000)
+
+
 def test_periodic_stiffness_agrees_roughly_with_morin() -> None:
     # Morin's sine-wave estimate was validated against force plates and a spring-mass model: the
     # SLIP stiffness that reproduces the same contact and flight times should be close to it.

@@ -4,10 +4,19 @@ An explorer owns one plotly ``go.FigureWidget`` (an anywidget in plotly ≥ 6), 
 ipywidgets sliders, and an HTML readout table. Moving a slider (or calling :meth:`Explorer.set`)
 recomputes the model once and assigns new data to the *existing* traces inside
 ``figure.batch_update()``; the figure is never rebuilt.
+
+Slider moves coalesce. In a running kernel (an asyncio event loop is running) a slider event
+only records the new value; the model is recomputed on a worker thread while the kernel keeps
+receiving events, and the figure is redrawn on the kernel's loop. Events that arrive during a
+recompute overwrite each other, so when it ends only the latest value of each control is
+computed, once: a slow solve never leaves a queue of stale positions behind. Without a running
+loop (a script, a test) a slider event recomputes at once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -97,6 +106,10 @@ class Explorer:
         self._readout_html = ipw.HTML()
         self._busy = False
         self._widget: ipw.VBox | None = None
+        # coalescing of slider events (see the module docstring)
+        self._pending: dict[str, float] = {}  # latest slider values not computed yet
+        self._computing = False  # a recompute runs on a worker thread
+        self._model_lock = threading.Lock()  # one recompute at a time, and set() waits for it
         self._update()
 
     # ----------------------------------------------------------------- public API
@@ -124,7 +137,10 @@ class Explorer:
             For an unknown control name or a value outside the control's range.
         """
         self._check(values)
-        self._values.update({k: float(v) for k, v in values.items()})
+        with self._model_lock:  # wait for a slider recompute that is running
+            for k in values:
+                self._pending.pop(k, None)  # older than these values
+            self._values.update({k: float(v) for k, v in values.items()})
         self._busy = True
         try:
             for k, v in values.items():
@@ -150,15 +166,9 @@ class Explorer:
             ``body_mass`` (kg) to express the trace in body weights when the explorer plots BW;
             the explorer's own mass is used otherwise.
         """
-        tt = as_float_array(t, "t", ndim=1, min_length=2, allow_nan=False)
-        ff = as_float_array(force, "force", ndim=1, min_length=2, allow_nan=False)
-        if tt.shape != ff.shape:
-            raise ValueError(
-                f"t and force must have the same length; got {tt.size} and {ff.size} samples."
-            )
+        tt, ff = self._paired(t, force, ("t", "force"), min_length=2)
         y, unit = self._overlay_values(ff, **kw)
-        with self.figure.batch_update():
-            set_overlay(self.figure, tt - tt[0], y, label=label, hover_unit=unit)
+        self._show_overlay(tt - tt[0], y, label=label, unit=unit)
 
     @property
     def widget(self) -> ipw.VBox:
@@ -189,6 +199,24 @@ class Explorer:
         return "\n".join(lines + self._messages)
 
     # ----------------------------------------------------------------- internals
+    @staticmethod
+    def _paired(
+        x: ArrayLike, y: ArrayLike, names: tuple[str, str], *, min_length: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Two finite 1-D arrays of the same length (an overlay's x and y), or a clear error."""
+        xx = as_float_array(x, names[0], ndim=1, min_length=min_length, allow_nan=False)
+        yy = as_float_array(y, names[1], ndim=1, min_length=min_length, allow_nan=False)
+        if xx.shape != yy.shape:
+            raise ValueError(
+                f"{names[0]} and {names[1]} must have the same length (one {names[1]} value per "
+                f"{names[0]} value); got {xx.size} and {yy.size} values."
+            )
+        return xx, yy
+
+    def _show_overlay(self, x: np.ndarray, y: np.ndarray, *, label: str, unit: str) -> None:
+        with self.figure.batch_update():
+            set_overlay(self.figure, x, y, label=label, hover_unit=unit)
+
     def _check(self, values: dict[str, float]) -> None:
         known = {c.name: c for c in self.CONTROLS}
         for k, v in values.items():
@@ -206,12 +234,60 @@ class Explorer:
         if self._busy:
             return
         name = next(k for k, s in self._sliders.items() if s is change["owner"])
-        self._values[name] = float(change["new"])
-        self._update()
+        value = float(change["new"])
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel loop: nothing can queue, compute now
+            self._values[name] = value
+            self._update()
+            return
+        self._pending[name] = value
+        if not self._computing:
+            self._start_recompute(loop)
+
+    def _start_recompute(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Take the pending slider values and recompute them on a worker thread."""
+        self._values.update(self._pending)
+        self._pending.clear()
+        self._computing = True
+        threading.Thread(
+            target=self._recompute_off_loop, args=(loop,), name="explorer-recompute", daemon=True
+        ).start()
+
+    def _recompute_off_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        error: Exception | None = None
+        try:
+            with self._model_lock:
+                self._messages = []
+                self._recompute()
+        except Exception as exc:  # shown to the learner by _finish_recompute, not lost
+            error = exc
+        try:
+            loop.call_soon_threadsafe(self._finish_recompute, loop, error)
+        except RuntimeError:  # the loop has closed (kernel shutting down): nothing to draw on
+            self._computing = False
+
+    def _finish_recompute(self, loop: asyncio.AbstractEventLoop, error: Exception | None) -> None:
+        """On the kernel loop: draw what the worker computed, then compute what came since."""
+        self._computing = False
+        if error is not None:
+            self._messages.append(
+                f"Could not recompute for {self._values}: {type(error).__name__}: {error}. "
+                "The figure shows the last values that worked; move a slider back."
+            )
+            self._readout_html.value = self._render_readouts()
+        else:
+            self._draw_current()
+        if self._pending:
+            self._start_recompute(loop)
 
     def _update(self) -> None:
-        self._messages = []
-        self._recompute()
+        with self._model_lock:
+            self._messages = []
+            self._recompute()
+        self._draw_current()
+
+    def _draw_current(self) -> None:
         with self.figure.batch_update():
             self._draw()
         self._readout_html.value = self._render_readouts()

@@ -2,136 +2,30 @@
 
 The steady gait for the chosen speed, cadence and leg stiffness comes from
 :func:`course.analysis.springmass.periodic_run`. While a slider moves, the explorer follows that
-solution by Newton continuation from the previous one (a few one-step simulations in the compiled
-core, about a millisecond), and falls back to ``periodic_run`` when the jump is too large. Extra
-overstride then places the foot further ahead of the hip than the steady gait does.
+solution from the previous one with :func:`course.analysis.springmass.continue_periodic` (the
+same Newton solver, warm-started: about ten times faster), and calls ``periodic_run`` again only
+when the jump is too large. Extra overstride then places the foot further ahead of the hip than
+the steady gait does. This module holds only the controls, traces and readouts.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from course.analysis.springmass import G, RunSimulation, periodic_run, simulate_run
+from course.analysis.springmass import (
+    G,
+    PeriodicRun,
+    RunSimulation,
+    continue_periodic,
+    periodic_run,
+)
 from course.plots import fill_horizontal_force, horizontal_force_figure
 from widgets.explorer_base import Control, Explorer, Readout
 
-_TOL = 1e-9
-
-
-def _step_residual(
-    u: np.ndarray, *, speed: float, step_frequency: float, k: float, mass: float, leg: float
-) -> np.ndarray | None:
-    """Residuals of one stance started at (vx, vy, angle): symmetry, mean speed, step time."""
-    vx, vy, th = (float(a) for a in u)
-    if vx <= 0 or vy < 0 or not 0 < th < 69.0:
-        return None
-    s = simulate_run(
-        mass=mass,
-        leg_stiffness=k,
-        leg_length=leg,
-        touchdown_angle=th,
-        speed=vx,
-        vertical_speed=vy,
-        n_steps=1,
-        fs=50.0,
-    )
-    if not s.completed:
-        return None
-    tc = float(s.contact_times[0])
-    tf = 2.0 * vy / G
-    travel = leg * (math.sin(math.radians(th)) + math.sin(math.radians(float(s.takeoff_angle[0]))))
-    return np.array(
-        [
-            float(s.speed_change[0]),
-            (travel + vx * tf) / (tc + tf) / speed - 1.0,
-            (tc + tf) * step_frequency - 1.0,
-        ]
-    )
-
-
-def continue_periodic(
-    guess: tuple[float, float, float],
-    *,
-    speed: float,
-    step_frequency: float,
-    leg_stiffness: float,
-    mass: float = 70.0,
-    leg_length: float = 0.9,
-    max_iter: int = 10,
-) -> tuple[float, float, float] | None:
-    """Newton-solve the steady spring-mass gait from a nearby solution.
-
-    Parameters
-    ----------
-    guess
-        Touchdown horizontal speed (m/s), downward vertical speed (m/s) and touchdown angle (deg)
-        of a steady gait at nearby settings.
-    speed
-        Mean running speed, m/s.
-    step_frequency
-        Steps per second, Hz.
-    leg_stiffness
-        N/m.
-    mass, leg_length
-        kg and m.
-    max_iter
-        Newton iterations before giving up.
-
-    Returns
-    -------
-    tuple of float or None
-        ``(vx, vy, angle)`` in m/s, m/s and deg, or None if Newton did not converge (then call
-        :func:`course.analysis.springmass.periodic_run`).
-
-    Examples
-    --------
-    >>> gait = periodic_run(speed=4.5, leg_stiffness=11_000, step_frequency=170 / 60, n_steps=1)
-    >>> u = (gait.touchdown_speed, gait.vertical_speed, gait.touchdown_angle)
-    >>> new = continue_periodic(u, speed=4.6, step_frequency=170 / 60, leg_stiffness=11_000)
-    >>> ref = periodic_run(speed=4.6, leg_stiffness=11_000, step_frequency=170 / 60, n_steps=1)
-    >>> abs(new[2] - ref.touchdown_angle) < 1e-6
-    True
-    """
-    kw: dict[str, Any] = {
-        "speed": speed,
-        "step_frequency": step_frequency,
-        "k": leg_stiffness,
-        "mass": mass,
-        "leg": leg_length,
-    }
-    u = np.array(guess, dtype=float)
-    h = np.array([1e-6, 1e-6, 1e-5])
-    r = _step_residual(u, **kw)
-    for _ in range(max_iter):
-        if r is None:
-            return None
-        if np.abs(r).max() < _TOL:
-            return float(u[0]), float(u[1]), float(u[2])
-        jac = np.empty((3, 3))
-        for j in range(3):
-            du = np.zeros(3)
-            du[j] = h[j]
-            rj = _step_residual(u + du, **kw)
-            if rj is None:
-                return None
-            jac[:, j] = (rj - r) / h[j]
-        try:
-            step = np.linalg.solve(jac, -r)
-        except np.linalg.LinAlgError:
-            return None
-        for _ in range(6):  # damped: accept the first step that lowers the residual
-            trial = _step_residual(u + step, **kw)
-            if trial is not None and np.abs(trial).max() < np.abs(r).max():
-                u, r = u + step, trial
-                break
-            step = step / 2.0
-        else:
-            return None
-    return None
+__all__ = ["HorizontalForceExplorer"]
 
 
 class HorizontalForceExplorer(Explorer):
@@ -197,52 +91,47 @@ class HorizontalForceExplorer(Explorer):
         self.leg_length = float(leg_length)
         self.n_steps = int(n_steps)
         self.fs = float(fs)
-        self._solution: tuple[float, float, float] | None = None
+        self._gait: PeriodicRun | None = None
         self._sim: RunSimulation | None = None
         super().__init__(**values)
 
     def _build_figure(self) -> go.Figure:
         return horizontal_force_figure()
 
-    def _solve(self) -> tuple[float, float, float] | None:
-        v = self._values
-        speed, freq = v["speed"], v["cadence"] / 60.0
-        k = v["leg_stiffness"] * 1000.0
-        if self._solution is not None:
-            sol = continue_periodic(
-                self._solution,
-                speed=speed,
-                step_frequency=freq,
-                leg_stiffness=k,
-                mass=self.mass,
-                leg_length=self.leg_length,
+    def _solve(self, speed: float, cadence: float, leg_stiffness: float) -> PeriodicRun:
+        """The steady gait at these settings (m/s, steps/min, kN/m); ValueError if none."""
+        f, k = cadence / 60.0, leg_stiffness * 1000.0
+        if self._gait is not None:
+            gait = continue_periodic(
+                self._gait, speed=speed, step_frequency=f, leg_stiffness=k, n_steps=1, fs=50.0
             )
-            if sol is not None:
-                return sol
-        try:
-            gait = periodic_run(
-                mass=self.mass,
-                speed=speed,
-                leg_stiffness=k,
-                step_frequency=freq,
-                leg_length=self.leg_length,
-                n_steps=1,
-                fs=50.0,
-            )
-        except ValueError as exc:
-            self._messages.append(str(exc))
-            return None
-        return gait.touchdown_speed, gait.vertical_speed, gait.touchdown_angle
+            if gait is not None:
+                return gait
+        return periodic_run(
+            mass=self.mass,
+            leg_length=self.leg_length,
+            speed=speed,
+            step_frequency=f,
+            leg_stiffness=k,
+            n_steps=1,
+            fs=50.0,
+        )
 
     def _recompute(self) -> None:
-        sol = self._solve()
-        if sol is None:
-            self._messages.append("Showing the last settings that had a steady gait.")
+        v = self._values
+        try:
+            gait = self._solve(v["speed"], v["cadence"], v["leg_stiffness"])
+        except ValueError as exc:
+            self._messages.append(str(exc))
             if self._sim is not None:
+                self._messages.append("Showing the last settings that had a steady gait.")
                 return
-            sol = (4.6, 0.75, 29.3)  # nothing solved yet: a gait that exists (4.5 m/s)
-        self._solution = sol
-        vx, vy, th0 = sol
+            # nothing solved yet: draw the gait of the default settings, which exists
+            self._messages.append("Showing the steady gait of the default settings instead.")
+            d = {c.name: c.value for c in self.CONTROLS}
+            gait = self._solve(d["speed"], d["cadence"], d["leg_stiffness"])
+        self._gait = gait
+        th0 = gait.touchdown_angle
         L, m = self.leg_length, self.mass
         over0 = L * math.sin(math.radians(th0))
         extra = self._values["overstride"] / 100.0
@@ -250,16 +139,7 @@ class HorizontalForceExplorer(Explorer):
         # the middle stance overstrides; the others keep the steady angle
         angles = np.full(self.n_steps, th0)
         angles[self.STEP] = th
-        sim = simulate_run(
-            mass=m,
-            leg_stiffness=self._values["leg_stiffness"] * 1000.0,
-            leg_length=L,
-            touchdown_angle=angles,
-            speed=vx,
-            vertical_speed=vy,
-            n_steps=self.n_steps,
-            fs=self.fs,
-        )
+        sim = gait.simulate(touchdown_angle=angles, n_steps=self.n_steps, fs=self.fs)
         if not sim.completed:
             self._messages.append(sim.message)
         self._sim = sim
@@ -268,8 +148,7 @@ class HorizontalForceExplorer(Explorer):
         brk, prp = float(sim.braking_impulse[i]), float(sim.propulsive_impulse[i])
         brk0 = float(sim.braking_impulse[0])
         dv = float(sim.speed_change[i])
-        tc = float(sim.contact_times[0])
-        tf = 2.0 * vy / G
+        tc, tf = gait.contact_time, gait.flight_time
         sel = (sim.t >= sim.touchdown_times[i]) & (sim.t <= sim.takeoff_times[i])
         fx, fy = sim.fx[sel], sim.fy[sel]
         self._readouts = {

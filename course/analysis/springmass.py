@@ -9,6 +9,8 @@ Three tools, from simplest to richest:
 - :func:`simulate_run` and :func:`periodic_run` — a spring-loaded inverted pendulum (SLIP): a point
   mass on a massless linear spring leg, ballistic in flight, integrated in the compiled core
   (adaptive Dormand–Prince 5(4) with accurately located touchdown, mid-stance and take-off events).
+  :func:`continue_periodic` follows a steady gait to nearby settings with the same Newton solver
+  (what an explorer does while a slider moves).
 
 Conventions: x forward, y up, metres; the foot sits on the ground at ``y = 0``. The
 **touchdown angle** is the leg angle from vertical at touchdown with the foot *ahead* of the hip, in
@@ -19,7 +21,7 @@ propels.
 
 from __future__ import annotations
 
-from course.analysis._springmass_periodic import PeriodicRun, periodic_run
+from course.analysis._springmass_periodic import PeriodicRun, continue_periodic, periodic_run
 from course.analysis._springmass_sine import (
     G,
     SineWaveForce,
@@ -36,6 +38,7 @@ __all__ = [
     "RunSimulation",
     "SineWaveForce",
     "SineWaveModel",
+    "continue_periodic",
     "periodic_run",
     "simulate_run",
     "sine_wave_force",
