@@ -17,6 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "media": ("course.data.media", "fetch and verify the sample videos (pinned, with provenance)"),
     "analyze": ("course.selftests.cli", "run a self-test protocol on a video file"),
     "progress": ("course.progress", "show or export your self-test history"),
+    "figures": (
+        "course.lessons.figures",
+        "draw the lessons' stick-figure pictures (--check: verify)",
+    ),
     "lab": ("course.lab", "open the course in JupyterLab (with the low-latency server settings)"),
 }
 
