@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from course import toc
-from course.lessons import drawing, figures
+from course.lessons import clip_frames, drawing, figures
 from course.schema import Landmark as L
 from widgets.quiz import Choice, Question, Quiz, correct_is_longest
 
@@ -392,3 +392,12 @@ def test_glossary_links_resolve_and_every_lesson_uses_it() -> None:
 def test_sources_are_cited_as_sources(path: Path) -> None:
     text = markdown(load(path))
     assert "Seed text" not in text, f"{path.name}: cite the original author and date"
+
+
+def test_clip_stills_are_shown_and_present() -> None:
+    texts = "\n".join(markdown(load(p)) for p in PATHS)
+    for spec in clip_frames.CLIP_FRAMES:
+        assert f"](figures/{spec.name}.jpg)" in texts, f"no lesson shows {spec.name}.jpg"
+        assert (LESSONS / "figures" / f"{spec.name}.jpg").exists(), (
+            "run `python -m course figures --clips`"
+        )

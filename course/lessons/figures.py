@@ -8,6 +8,7 @@ Command line::
 
     python -m course figures            # (re)write lessons/figures/*.svg
     python -m course figures --check    # exit 1 if a committed picture differs (CI)
+    python -m course figures --clips    # also redraw the annotated stills from the sample clips
 
 Angles in degrees, lengths in metres (see :mod:`course.lessons.stick_figure` for the angle
 conventions: thigh + forward, knee + flexed, foot + toes up, trunk + forward).
@@ -639,8 +640,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if a picture is stale")
     parser.add_argument("--out", type=Path, default=None, help="folder (default lessons/figures)")
+    parser.add_argument(
+        "--clips", action="store_true", help="also redraw the annotated stills from sample clips"
+    )
     args = parser.parse_args(argv)
     out = args.out or figures_dir()
+    if args.clips:
+        from course.lessons import clip_frames
+
+        for path in clip_frames.write_all(out):
+            print(f"wrote {path}")
     changed = write_all(out, check=args.check)
     if args.check and changed:
         names = ", ".join(p.name for p in changed)
