@@ -29,7 +29,7 @@ from course.lessons.stick_figure import stick_figure
 from course.schema import FloatArray
 from course.schema import Landmark as L
 
-__all__ = ["Arrow", "Panel", "Pose", "Prop", "render"]
+__all__ = ["Arrow", "Figure", "Panel", "Pose", "Prop", "render"]
 
 HEIGHT = 1.75  # m, stature of the drawn figure
 SCALE = 120.0  # px per metre
@@ -336,3 +336,29 @@ def render(title: str, panels: Sequence[Panel]) -> str:
         f'<rect width="{_f(width)}" height="{_f(PANEL_H)}" fill="white"/>',
     ]
     return "\n".join([*lines, *body, "</svg>"]) + "\n"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One picture of a lesson.
+
+    Attributes
+    ----------
+    name
+        File stem: the picture is ``lessons/figures/<name>.svg``.
+    title
+        What it shows (the SVG title, read by screen readers).
+    lessons
+        Two-digit numbers of the lessons that show it.
+    panels
+        The positions, drawn left to right (start first).
+    """
+
+    name: str
+    title: str
+    lessons: tuple[str, ...]
+    panels: tuple[Panel, ...]
+
+    def svg(self) -> str:
+        """The picture as an SVG document."""
+        return render(self.title, self.panels)
