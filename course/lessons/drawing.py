@@ -33,8 +33,8 @@ __all__ = ["Arrow", "Figure", "Panel", "Pose", "Prop", "render"]
 
 HEIGHT = 1.75  # m, stature of the drawn figure
 SCALE = 120.0  # px per metre
-PANEL_W, PANEL_H = 250.0, 330.0
-FLOOR_Y = 262.0  # px from the top of a panel
+PANEL_W, PANEL_H = 250.0, 360.0
+FLOOR_Y = 292.0  # px from the top of a panel
 NEAR, FAR, ACCENT = "#1f3b5c", "#9aa7b4", "#c0392b"
 
 _FEET = ("LEFT_HEEL", "LEFT_FOOT_INDEX", "RIGHT_HEEL", "RIGHT_FOOT_INDEX")
@@ -295,7 +295,7 @@ def render(title: str, panels: Sequence[Panel]) -> str:
     title
         Shown as the SVG ``<title>`` (read by screen readers) and as ``aria-label``.
     panels
-        One or more panels, drawn left to right, each 250 × 330 px.
+        One or more panels, drawn left to right, each 250 × 360 px.
 
     Returns
     -------

@@ -167,7 +167,7 @@ def figures() -> list[Figure]:
                 Panel(
                     "3 Rebound",
                     Pose(
-                        {"foot_left": -30, "foot_right": -30, "arm_left": 170, "arm_right": 170},
+                        {"foot_left": -30, "foot_right": -30, "arm_left": 120, "arm_right": 120},
                         lift=0.25,
                         support=("LEFT_FOOT_INDEX",),
                     ),
