@@ -401,3 +401,12 @@ def test_clip_stills_are_shown_and_present() -> None:
         assert (LESSONS / "figures" / f"{spec.name}.jpg").exists(), (
             "run `python -m course figures --clips`"
         )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_answer_cells_hide_their_code(path: Path) -> None:
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "code" and source(cell).startswith("Answer("):
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, (
+                f"{path.name}: fold the Answer cell's code, it shows the answer: {source(cell)[:60]}"
+            )
