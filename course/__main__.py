@@ -1,4 +1,4 @@
-"""Command line: ``python -m course {check, models, media, analyze, progress, lab, validate}``.
+"""Command line: ``python -m course {check, models, media, analyze, progress, figures, lab, validate}``.
 
 Each subcommand lives in the module that owns its subject; this file only dispatches.
 """
@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "media": "fetch and verify the sample videos (pinned, with provenance)",
     "analyze": "run a self-test protocol on a video file",
     "progress": "show or export your self-test history",
+    "figures": "draw the lessons' stick-figure pictures (--check: verify)",
     "lab": "open the course in JupyterLab (with the low-latency server settings)",
     "validate": "measure one camera's angles against a 4-camera reference; rewrite the error table",
 }
@@ -32,6 +33,8 @@ def command(name: str) -> Callable[[list[str]], int]:
         from course.live.analyze import main as run
     elif name == "progress":
         from course.progress import main as run
+    elif name == "figures":
+        from course.lessons.figures import main as run
     elif name == "lab":
         from course.lab import main as run
     elif name == "validate":

@@ -11,9 +11,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from course import toc
+from course.lessons import clip_frames, drawing, figures
+from course.schema import Landmark as L
+from widgets.quiz import Choice, Question, Quiz, correct_is_longest
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "lessons"
@@ -218,3 +222,191 @@ def test_toc_rejects_a_badly_named_lesson(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"cells": []}))
     with pytest.raises(ValueError, match="NN-kebab-title"):
         toc.read_lesson(bad)
+
+
+# --- Second edition: pictures, worked solutions, checked answers, balanced quizzes. ---
+
+MAX_WORDS = 250  # per markdown cell; split longer text with a figure, a table or an interactive
+# Lessons whose learner performs a body test or exercise: each shows at least one figure.
+BODY = {"02", "03", "04", "05", "06", "07", "08"}
+GLOSSARY = LESSONS / "glossary.md"
+
+
+def quiz_of(path: Path) -> Quiz:
+    """Build the lesson's quiz exactly as its cell does (widgets only, no kernel needed)."""
+    cells = load(path)["cells"]
+    heading = next(
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "markdown" and "## Quiz" in source(c).splitlines()
+    )
+    cell = next(source(c) for c in cells[heading:] if c["cell_type"] == "code")
+    quiz = eval(cell, {"Quiz": Quiz, "Question": Question, "Choice": Choice})
+    assert isinstance(quiz, Quiz), f"{path.name}: the quiz cell must evaluate to a Quiz"
+    return quiz
+
+
+def sections(nb: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The notebook's cells grouped under their last '## ' heading."""
+    out: list[tuple[str, list[dict[str, Any]]]] = [("", [])]
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in source(cell).splitlines():
+                if line.startswith("## "):
+                    out.append((line[3:].strip(), []))
+        out[-1][1].append(cell)
+    return out
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_markdown_cells_are_short(path: Path) -> None:
+    for i, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] == "markdown":
+            n = words(source(cell))
+            assert n <= MAX_WORDS, (
+                f"{path.name} cell {i}: {n} words; split cells over {MAX_WORDS} words with a "
+                "figure, a table or an interactive"
+            )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_every_exercise_has_a_hidden_worked_solution(path: Path) -> None:
+    exercises = [(h, cells) for h, cells in sections(load(path)) if h.startswith("Exercise")]
+    assert exercises, f"{path.name}: no '## Exercise' section"
+    for heading, cells in exercises:
+        text = "\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
+        assert re.search(r"<details[^>]*>\s*<summary>\s*Worked solution", text), (
+            f"{path.name}: exercise {heading!r} needs a worked solution in "
+            "<details><summary>Worked solution</summary> ... </details>"
+        )
+        solution = text.split("<summary>", 1)[1].split("</details>", 1)[0]
+        assert words(solution) >= 25, f"{path.name}: the solution of {heading!r} is too thin"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_numeric_answers_are_checked_as_typed(path: Path) -> None:
+    calls = [
+        n
+        for src in code_cells(load(path))[1:]
+        for n in ast.walk(ast.parse(src))
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "Answer"
+    ]
+    assert calls, f"{path.name}: needs at least one Answer(...) that checks a typed number"
+    for call in calls:
+        names = {k.arg for k in call.keywords}
+        assert "hint" in names and "unit" in names, f"{path.name}: {ast.unparse(call)[:80]}"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_explorers_come_after_a_prediction_prompt(path: Path) -> None:
+    cells = load(path)["cells"]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        built = [
+            n.func.id
+            for n in ast.walk(ast.parse(source(cell)))
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Name)
+            and n.func.id.endswith("Explorer")
+        ]
+        if built:
+            before = next(source(c) for c in reversed(cells[:i]) if c["cell_type"] == "markdown")
+            assert "predict" in before.lower(), (
+                f"{path.name}: ask for a written prediction before the {built[0]} in cell {i}"
+            )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_quiz_answer_is_not_usually_the_longest(path: Path) -> None:
+    questions = quiz_of(path).questions
+    longest = [q.prompt for q in questions if correct_is_longest(q)]
+    assert len(longest) * 3 <= len(questions), (
+        f"{path.name}: the right answer is the longest option in {len(longest)} of "
+        f"{len(questions)} questions (at most a third allowed): {longest}"
+    )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_quiz_has_a_calculation_or_prediction(path: Path) -> None:
+    kinds = {q.kind for q in quiz_of(path).questions}
+    assert kinds & {"calculate", "predict"}, f"{path.name}: add a calculate or predict question"
+
+
+def test_figures_are_fresh() -> None:
+    assert figures.main(["--check"]) == 0, "run `python -m course figures`"
+
+
+def test_figures_check_detects_a_stale_picture(tmp_path: Path) -> None:
+    assert figures.main(["--out", str(tmp_path)]) == 0
+    assert figures.main(["--check", "--out", str(tmp_path)]) == 0
+    victim = tmp_path / "squat.svg"
+    victim.write_text(victim.read_text().replace("Bottom", "Botom"))
+    (tmp_path / "copied.svg").write_text("<svg/>")
+    assert figures.main(["--check", "--out", str(tmp_path)]) == 1
+
+
+def test_every_figure_is_shown_where_it_belongs() -> None:
+    texts = {ids(p): markdown(load(p)) for p in PATHS}
+    for fig in figures.FIGURES.values():
+        for number in fig.lessons:
+            assert f"](figures/{fig.name}.svg)" in texts[number], (
+                f"lesson {number} should show figures/{fig.name}.svg"
+            )
+    for number, text in texts.items():
+        for target in re.findall(r"\]\((figures/[^)]+)\)", text):
+            assert (LESSONS / target).exists(), f"lesson {number}: missing picture {target}"
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if ids(p) in BODY], ids=ids)
+def test_body_lessons_show_positions(path: Path) -> None:
+    assert "](figures/" in markdown(load(path)), f"{path.name}: show the positions in a figure"
+
+
+def test_drawn_thigh_has_the_angle_put_in() -> None:
+    pts = drawing._joints(drawing.Pose({"thigh_left": 30.0, "knee_left": 30.0}))
+    hip, knee, ankle = (pts[L[n]] for n in ("LEFT_HIP", "LEFT_KNEE", "LEFT_ANKLE"))
+    d = knee - hip
+    assert np.degrees(np.arctan2(d[0], -d[1])) == pytest.approx(30.0)
+    assert ankle[0] == pytest.approx(knee[0])  # shank vertical when knee flexion = thigh angle
+    feet = [pts[L[n]][1] for n in ("LEFT_HEEL", "LEFT_FOOT_INDEX", "RIGHT_HEEL")]
+    assert min(feet) == pytest.approx(0.0)
+
+
+def test_glossary_links_resolve_and_every_lesson_uses_it() -> None:
+    anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', GLOSSARY.read_text(encoding="utf-8")))
+    assert len(anchors) >= 20, "the glossary should define the course's key terms"
+    for path in PATHS:
+        targets = re.findall(r"\]\(glossary\.md#([a-z0-9-]+)\)", markdown(load(path)))
+        assert targets, f"{path.name}: link key terms to the glossary (glossary.md#term)"
+        assert set(targets) <= anchors, (
+            f"{path.name}: unknown glossary terms {set(targets) - anchors}"
+        )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_sources_are_cited_as_sources(path: Path) -> None:
+    text = markdown(load(path))
+    assert "Seed text" not in text, f"{path.name}: cite the original author and date"
+
+
+def test_clip_stills_are_shown_and_present() -> None:
+    texts = "\n".join(markdown(load(p)) for p in PATHS)
+    for spec in clip_frames.CLIP_FRAMES:
+        assert f"](figures/{spec.name}.jpg)" in texts, f"no lesson shows {spec.name}.jpg"
+        assert (LESSONS / "figures" / f"{spec.name}.jpg").exists(), (
+            "run `python -m course figures --clips`"
+        )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=ids)
+def test_answer_cells_hide_their_code(path: Path) -> None:
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "code" and source(cell).startswith("Answer("):
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, (
+                f"{path.name}: fold the Answer cell's code (it holds the answer)"
+            )

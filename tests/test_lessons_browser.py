@@ -308,3 +308,40 @@ def test_quiz_feedback_in_jupyterlab(lab: h.Server, context: Any) -> None:
     finally:
         page.close()
         _shutdown_kernels(lab)
+
+
+def test_figures_answers_and_solutions_in_jupyterlab(lab: h.Server, context: Any) -> None:
+    """Lesson 03 as a learner sees it: the stick-figure picture loads, a typed answer is checked
+    with a hint, and the worked solution stays folded until clicked."""
+    page = context.new_page()
+    try:
+        h.open_notebook(page, lab, "lessons/03-lean-from-the-ankles.ipynb")
+        h.run_all(page)
+        box = page.locator(".rfl-answer input[type=text]").first
+        box.wait_for(timeout=120_000)
+        figure = page.locator("img[src*='ankle-lean.svg']").first
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll(\"img[src*='ankle-lean.svg']\")]"
+            ".some(i => i.complete && i.naturalWidth > 0)",
+            timeout=20_000,
+        )
+        box.scroll_into_view_if_needed()
+        box.fill("0.47")  # the tangent typed as if it were the angle
+        box.press("Enter")
+        answer = page.locator(".rfl-answer").first
+        answer.locator(".rfl-answer-no").wait_for(timeout=10_000)
+        assert "too low" in answer.inner_text() and "arctan" in answer.inner_text()
+        box.fill("27")
+        box.press("Enter")
+        answer.locator(".rfl-answer-ok").wait_for(timeout=10_000)
+        details = page.locator("details").first
+        details.scroll_into_view_if_needed()
+        assert details.get_attribute("open") is None  # folded until the learner asks
+        details.locator("summary").click()
+        page.wait_for_function("() => document.querySelector('details').open", timeout=5_000)
+        assert "arctan" in details.inner_text().lower() or "27" in details.inner_text()
+        h.screenshot(page, "lesson03-answer")
+    finally:
+        page.close()
+        _shutdown_kernels(lab)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from widgets import Choice, Question, Quiz
-from widgets.quiz import feedback_for
+from widgets.quiz import correct_is_longest, feedback_for
 
 
 def make_question(n: int = 3, answer: int = 1) -> Question:
@@ -114,3 +114,19 @@ def test_shuffle_changes_display_order_but_not_meaning() -> None:
         assert shuffled.answer(i, 0).correct
         label = {v: text for text, v in radios[i].options}[0]
         assert label == "option 0"
+
+
+def test_question_kind_is_checked() -> None:
+    q = Question("2 × 3?", [Choice("6", True, "x"), Choice("5", why="y")], kind="calculate")
+    assert q.kind == "calculate"
+    assert make_question().kind == "recall"
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Question("q", [Choice("a", True, "x"), Choice("b", why="y")], kind="guess")
+
+
+def test_correct_is_longest_spots_the_give_away() -> None:
+    long_right = Question("q", [Choice("the long right one", True, "x"), Choice("no", why="y")])
+    short_right = Question("q", [Choice("yes", True, "x"), Choice("a longer wrong one", why="y")])
+    tie = Question("q", [Choice("abc", True, "x"), Choice("abd", why="y")])
+    assert correct_is_longest(long_right) and not correct_is_longest(short_right)
+    assert correct_is_longest(tie)  # a tie still gives nothing away only if others are shorter

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from widgets.answer import Answer
 from widgets.explorers import (
     ForceTimeExplorer,
     HorizontalForceExplorer,
@@ -14,6 +15,7 @@ from widgets.quiz import Choice, Question, Quiz
 from widgets.selftest import SelfTest
 
 __all__ = [
+    "Answer",
     "Choice",
     "ForceTimeExplorer",
     "HorizontalForceExplorer",

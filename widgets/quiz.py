@@ -34,7 +34,11 @@ from typing import Any
 
 import ipywidgets as ipw
 
-__all__ = ["Choice", "Feedback", "Question", "Quiz"]
+__all__ = ["KINDS", "Choice", "Feedback", "Question", "Quiz", "correct_is_longest"]
+
+#: What a question asks the learner to do: remember or explain, work out a number, or predict
+#: what a model or a measurement will show before looking.
+KINDS = ("recall", "calculate", "predict")
 
 _CSS = """
 <style>
@@ -79,10 +83,13 @@ class Question:
         The question (plain text).
     choices
         Two or more choices; exactly one has ``correct=True`` and every one has a ``why``.
+    kind
+        One of :data:`KINDS`: ``"recall"`` (default), ``"calculate"`` or ``"predict"``.
     """
 
     prompt: str
     choices: Sequence[Choice]
+    kind: str = "recall"
 
     def __post_init__(self) -> None:
         choices = tuple(self.choices)
@@ -98,6 +105,10 @@ class Question:
                 f"Question {self.prompt!r} must have exactly one correct choice; got {n_correct}. "
                 "Mark the right one with Choice(..., correct=True)."
             )
+        if self.kind not in KINDS:
+            raise ValueError(
+                f"Question {self.prompt!r}: kind must be one of {KINDS}; got {self.kind!r}."
+            )
         missing = [c.text for c in choices if not c.why.strip()]
         if missing:
             raise ValueError(
@@ -109,6 +120,29 @@ class Question:
     def answer(self) -> int:
         """Index of the correct choice (0-based)."""
         return next(i for i, c in enumerate(self.choices) if c.correct)
+
+
+def correct_is_longest(question: Question) -> bool:
+    """Whether the correct choice is at least as long as every wrong one (a give-away).
+
+    Parameters
+    ----------
+    question
+        The question to inspect.
+
+    Returns
+    -------
+    bool
+        True when no wrong choice is longer (in characters) than the correct one.
+
+    Examples
+    --------
+    >>> q = Question("?", [Choice("a long right answer", True, "x"), Choice("short", why="y")])
+    >>> correct_is_longest(q)
+    True
+    """
+    right = len(question.choices[question.answer].text)
+    return all(len(c.text) <= right for c in question.choices if not c.correct)
 
 
 @dataclass(frozen=True)
