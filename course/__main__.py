@@ -1,4 +1,5 @@
-"""Command line: ``python -m course {check, models, media, analyze, progress, figures, lab, validate}``.
+"""Command line: ``python -m course COMMAND`` (check, models, media, analyze, progress, figures, lab,
+validate).
 
 Each subcommand lives in the module that owns its subject; this file only dispatches.
 """
