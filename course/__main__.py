@@ -1,5 +1,4 @@
-"""Command line: ``python -m course COMMAND`` (check, models, media, analyze, progress, figures, lab,
-validate).
+"""Command line: ``python -m course COMMAND [options]`` (``--help`` lists the commands).
 
 Each subcommand lives in the module that owns its subject; this file only dispatches.
 """
