@@ -7,7 +7,7 @@ lesson 08.
 Examples
 --------
 >>> round(g * 0.5**2 / 8, 3)  # flight-time jump height for 0.5 s of flight, in m
-0.307
+0.306
 """
 
 from __future__ import annotations
