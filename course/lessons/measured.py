@@ -1,0 +1,168 @@
+"""A measured stance beside the course's two models: the half-sine and the spring-mass runner.
+
+Both models are given what the measurement fixes — the same speed, the same (assumed) contact
+time and the same vertical impulse, hence the same step time (the vertical impulse of a stance
+equals body weight × step time at a steady pace). What is left is the *shape*, and that is where
+models and measurement can be compared: the early impact peak, the height of the main peak, and
+the fore–aft force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from course.analysis.springmass import periodic_run, sine_wave_force
+from course.data.grf import RunningGRF
+from course.data.grf_stance import StanceForces
+
+__all__ = [
+    "ASSUMED_LEG_LENGTH_M",
+    "ModelComparison",
+    "ModelStance",
+    "compare_all",
+    "compare_models",
+]
+
+#: Leg length (hip to ground, m) assumed for the spring-mass model of the measured runner.
+ASSUMED_LEG_LENGTH_M = 0.95
+
+
+@dataclass(frozen=True)
+class ModelStance:
+    """One modelled stance on a time axis from touchdown.
+
+    Attributes
+    ----------
+    name
+        Legend name, e.g. ``"Model: half-sine"``.
+    t
+        (n,) time since touchdown in s.
+    vertical
+        (n,) vertical force in N.
+    fore_aft
+        (n,) fore–aft force in N (zeros for the half-sine, which has none).
+    """
+
+    name: str
+    t: NDArray[np.float64]
+    vertical: NDArray[np.float64]
+    fore_aft: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ModelComparison:
+    """A measured stance and the models given the same speed, contact time and impulse.
+
+    Attributes
+    ----------
+    measured
+        The measured mean stance.
+    half_sine
+        Morin et al.'s (2005) half-sine force with the same contact and step time.
+    spring_mass
+        The steady spring-mass (SLIP) gait with the same speed, contact and step time, or None
+        when none exists for these numbers (see :attr:`note`).
+    step_time_s
+        Vertical impulse / body weight, s (the step time a steady pace implies).
+    note
+        Why the spring-mass model is missing, else ``""``.
+    """
+
+    measured: StanceForces
+    half_sine: ModelStance
+    spring_mass: ModelStance | None
+    step_time_s: float
+    note: str = ""
+
+    @property
+    def flight_time_s(self) -> float:
+        """Step time − contact time, s."""
+        return self.step_time_s - self.measured.contact_time_s
+
+
+def compare_models(
+    stance: StanceForces, *, leg_length: float = ASSUMED_LEG_LENGTH_M, fs: float = 2000.0
+) -> ModelComparison:
+    """Model the measured stance with the half-sine and the spring-mass runner.
+
+    Parameters
+    ----------
+    stance
+        A measured stance (:meth:`course.data.grf.RunningGRF.stance`).
+    leg_length
+        Leg length of the spring-mass model, m.
+    fs
+        Sampling rate of the modelled curves, Hz.
+
+    Returns
+    -------
+    ModelComparison
+        Measured and modelled stances in N on a time axis in s.
+
+    Examples
+    --------
+    >>> x = np.linspace(0, 1, 101)
+    >>> s = StanceForces(4.0, "test", 1, x, np.zeros(101), 2000 * np.sin(np.pi * x), 70.0,
+    ...                  0.2, "half-sine test")
+    >>> c = compare_models(s)
+    >>> round(float(c.half_sine.vertical.max() / s.vertical.max()), 3)
+    1.0
+    """
+    m, tc = stance.body_mass_kg, stance.contact_time_s
+    step = stance.vertical_impulse_ns / stance.body_weight_n
+    if step <= tc:
+        raise ValueError(
+            f"the stance's vertical impulse ({stance.vertical_impulse_ns:.0f} N·s) is no more "
+            f"than body weight × contact time ({stance.body_weight_n * tc:.0f} N·s): no flight, "
+            "so neither running model applies. Check the body mass and contact time."
+        )
+    sine = sine_wave_force(mass=m, contact_time=tc, flight_time=step - tc, n_steps=1, fs=fs)
+    keep = sine.t <= tc + 1e-12
+    half = ModelStance(
+        "Model: half-sine (Morin et al. 2005)",
+        sine.t[keep],
+        sine.fy[keep],
+        np.zeros(int(keep.sum())),
+    )
+    slip: ModelStance | None = None
+    note = ""
+    try:
+        gait = periodic_run(
+            mass=m,
+            speed=stance.speed,
+            leg_length=leg_length,
+            contact_time=tc,
+            step_frequency=1.0 / step,
+            n_steps=1,
+            fs=fs,
+        )
+    except ValueError as exc:
+        note = f"No steady spring-mass gait at {stance.speed:g} m/s with these numbers: {exc}"
+    else:
+        sim = gait.simulation
+        t0, t1 = float(sim.touchdown_times[0]), float(sim.takeoff_times[0])
+        sel = (sim.t >= t0) & (sim.t <= t1)
+        slip = ModelStance(
+            f"Model: spring-mass (leg {leg_length:g} m, k = {gait.leg_stiffness / 1000:.0f} kN/m)",
+            sim.t[sel] - t0,
+            sim.fy[sel],
+            sim.fx[sel],
+        )
+    return ModelComparison(stance, half, slip, step, note)
+
+
+def compare_all(
+    grf: RunningGRF, *, leg_length: float = ASSUMED_LEG_LENGTH_M
+) -> list[ModelComparison]:
+    """:func:`compare_models` at every speed of ``grf`` (both feet averaged), slowest first.
+
+    Examples
+    --------
+    >>> from course.data.grf import load_running_grf
+    >>> [c.measured.speed for c in compare_all(load_running_grf())]
+    [3.56, 5.2, 7.0, 9.49]
+    """
+    return [compare_models(grf.stance(v), leg_length=leg_length) for v in grf.speeds]
