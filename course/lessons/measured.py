@@ -12,18 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from course.analysis.springmass import periodic_run, sine_wave_force
-from course.data.grf import RunningGRF
+from course.data.grf import ASSUMED_BODY_MASS_KG, RunningGRF, load_running_grf
 from course.data.grf_stance import StanceForces
+from course.plots.measured import fore_aft_speeds_figure, vertical_models_figure
 
 __all__ = [
+    "ASSUMED_BODY_MASS_KG",
     "ASSUMED_LEG_LENGTH_M",
     "ModelComparison",
     "ModelStance",
+    "RunningGRF",
+    "braking_table",
     "compare_all",
     "compare_models",
+    "fore_aft_figure",
+    "load_running_grf",
+    "vertical_figure",
+    "vertical_table",
 ]
 
 #: Leg length (hip to ground, m) assumed for the spring-mass model of the measured runner.
@@ -166,3 +175,80 @@ def compare_all(
     [3.56, 5.2, 7.0, 9.49]
     """
     return [compare_models(grf.stance(v), leg_length=leg_length) for v in grf.speeds]
+
+
+def vertical_figure(grf: RunningGRF) -> go.Figure:
+    """Lesson 01's figure: measured vertical force beside both models at every speed.
+
+    Examples
+    --------
+    >>> len(vertical_figure(load_running_grf()).data)
+    12
+    """
+    return vertical_models_figure(compare_all(grf))
+
+
+def fore_aft_figure(grf: RunningGRF) -> go.Figure:
+    """Lesson 04's figure: measured fore–aft force and the braking/propulsive impulses by speed.
+
+    Examples
+    --------
+    >>> len(fore_aft_figure(load_running_grf()).data)
+    6
+    """
+    return fore_aft_speeds_figure([grf.stance(v) for v in grf.speeds])
+
+
+def vertical_table(grf: RunningGRF) -> str:
+    """Plain-text table of the vertical force at each speed: measured against both models.
+
+    Columns: speed (m/s), assumed contact time (s), implied flight time (s), measured peak and
+    impact peak (BW), half-sine and spring-mass peaks (BW), measured loading rate (BW/s).
+
+    Examples
+    --------
+    >>> print(vertical_table(load_running_grf()).splitlines()[0])
+    speed  contact  flight | peak  impact | half-sine  spring-mass | loading rate
+    """
+    lines = ["speed  contact  flight | peak  impact | half-sine  spring-mass | loading rate"]
+    for c in compare_all(grf):
+        s = c.measured
+        bw = s.body_weight_n
+        impact = "  —  " if s.impact_peak_bw is None else f"{s.impact_peak_bw:5.2f}"
+        slip = (
+            "   —" if c.spring_mass is None else f"{float(c.spring_mass.vertical.max()) / bw:.2f}"
+        )
+        lines.append(
+            f"{s.speed:4.2f}   {s.contact_time_s:.2f} s  {c.flight_time_s:.2f} s | "
+            f"{s.peak_vertical_bw:.2f}  {impact} |   {float(c.half_sine.vertical.max()) / bw:.2f}"
+            f"        {slip}    | {s.loading_rate_bw_per_s:5.0f} BW/s"
+        )
+    return "\n".join(lines)
+
+
+def braking_table(grf: RunningGRF) -> str:
+    """Plain-text table of braking and propulsion at each speed (both feet averaged).
+
+    Columns: speed (m/s), peak braking and propulsive force (BW), braking and propulsive impulse
+    (BW·s), braking share of the fore–aft impulse (%), share of the stance spent braking (%), and
+    the net change of speed over the stance (m/s, + = faster).
+
+    Examples
+    --------
+    >>> print(braking_table(load_running_grf()).splitlines()[0])
+    speed | peak brake  peak push | brake BW·s  push BW·s | brake share  brake time | net Δv
+    """
+    lines = [
+        "speed | peak brake  peak push | brake BW·s  push BW·s | brake share  brake time | net Δv"
+    ]
+    for v in grf.speeds:
+        s = grf.stance(v)
+        bw = s.body_weight_n
+        dv = (s.braking_impulse_ns + s.propulsive_impulse_ns) / s.body_mass_kg
+        lines.append(
+            f"{v:4.2f}  |   {-s.fore_aft_bw.min():.2f} BW    {s.fore_aft_bw.max():.2f} BW | "
+            f"  {-s.braking_impulse_ns / bw:.4f}    {s.propulsive_impulse_ns / bw:.4f}  | "
+            f"    {100 * s.braking_share:3.0f} %       {100 * s.braking_time_share:3.0f} %   | "
+            f"{dv:+.2f} m/s"
+        )
+    return "\n".join(lines)

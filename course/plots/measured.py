@@ -8,6 +8,7 @@ measured from what is modelled.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
@@ -15,8 +16,10 @@ from plotly.subplots import make_subplots
 
 from course.data.grf import SOURCE_LABEL
 from course.data.grf_stance import StanceForces
-from course.lessons.measured import ModelComparison, ModelStance
 from course.plots._common import PALETTE, _layout, _line
+
+if TYPE_CHECKING:  # the comparison types only; course.lessons.measured builds these figures
+    from course.lessons.measured import ModelComparison, ModelStance
 
 __all__ = [
     "MEASURED_FORE_AFT",
