@@ -237,8 +237,8 @@ def test_force_explorer_overlays_nearest_speed(grf: RunningGRF) -> None:
     assert tr.x[0] == pytest.approx(60.0 / ex.values["cadence"])
     ex.set(speed=6.5)
     assert "7 m/s" in tr.name
-    ex.show_measured(grf)  # a second call adds nothing
-    assert len(ex.figure.data) == n + 1
+    ex.show_measured(grf)  # a second call adds nothing: the traces exist from the start
+    assert len(ex.figure.data) == n
 
 
 def test_horizontal_explorer_overlays_both_components(grf: RunningGRF) -> None:

@@ -77,15 +77,14 @@ class ForceTimeExplorer(Explorer):
         grf
             The measured set; loaded with :func:`course.data.grf.load_running_grf` if omitted.
         """
-        if self._measured is None:
-            with self.figure.batch_update():
-                add_measured_overlay(self.figure, model="half-sine, Morin et al. 2005")
         self._measured = grf if grf is not None else load_running_grf()
         with self.figure.batch_update():
             self._draw()
 
     def _build_figure(self) -> go.Figure:
-        return force_time_figure()
+        fig = force_time_figure()
+        add_measured_overlay(fig)  # hidden until show_measured
+        return fig
 
     def _recompute(self) -> None:
         v = self._values
@@ -176,4 +175,6 @@ class ForceTimeExplorer(Explorer):
         )
         if self._measured is not None:
             stance = self._measured.stance(self._values["speed"])
-            fill_measured_overlay(self.figure, stance, touchdown=self._stance[0])
+            fill_measured_overlay(
+                self.figure, stance, touchdown=self._stance[0], model="half-sine, Morin et al. 2005"
+            )

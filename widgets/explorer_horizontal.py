@@ -217,15 +217,14 @@ class HorizontalForceExplorer(Explorer):
         grf
             The measured set; loaded with :func:`course.data.grf.load_running_grf` if omitted.
         """
-        if self._measured is None:
-            with self.figure.batch_update():
-                add_measured_overlay(self.figure, fore_aft=True)
         self._measured = grf if grf is not None else load_running_grf()
         with self.figure.batch_update():
             self._draw()
 
     def _build_figure(self) -> go.Figure:
-        return horizontal_force_figure()
+        fig = horizontal_force_figure()
+        add_measured_overlay(fig, fore_aft=True)  # hidden until show_measured
+        return fig
 
     def _solve(self) -> tuple[float, float, float] | None:
         v = self._values

@@ -27,6 +27,7 @@ __all__ = [
     "ModelStance",
     "RunningGRF",
     "braking_table",
+    "check",
     "compare_all",
     "compare_models",
     "fore_aft_figure",
@@ -252,3 +253,46 @@ def braking_table(grf: RunningGRF) -> str:
             f"{dv:+.2f} m/s"
         )
     return "\n".join(lines)
+
+
+def check(value: object, expected: float, what: str, unit: str, *, tolerance: float = 0.02) -> str:
+    """Compare a learner's answer with the worked solution without giving the solution away.
+
+    Parameters
+    ----------
+    value
+        The learner's answer (``...`` until they replace it).
+    expected
+        The worked solution's value.
+    what, unit
+        Name and unit of the quantity, for the message.
+    tolerance
+        Relative difference accepted as a match.
+
+    Returns
+    -------
+    str
+        "not computed yet" while ``value`` is not a number; otherwise whether it matches, with the
+        solution's value only once the learner has given their own.
+
+    Examples
+    --------
+    >>> check(..., 3.08, "peak", "BW")[:26]
+    'peak: not computed yet — r'
+    >>> check(3.1, 3.08, "peak", "BW")
+    'peak: 3.1 BW — matches the worked solution.'
+    >>> check(2.5, 3.08, "peak", "BW")
+    'peak: 2.5 BW — the worked solution gets 3.08 BW; unfold the solution cell to compare.'
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return (
+            f"{what}: not computed yet — replace the ... above and run both cells again, or "
+            "unfold the solution cell."
+        )
+    v = float(value)
+    if abs(v - expected) <= tolerance * abs(expected):
+        return f"{what}: {v:.3g} {unit} — matches the worked solution."
+    return (
+        f"{what}: {v:.3g} {unit} — the worked solution gets {expected:.3g} {unit}; unfold the "
+        "solution cell to compare."
+    )

@@ -241,52 +241,49 @@ def fore_aft_speeds_figure(stances: Sequence[StanceForces], *, height: int = 520
 # --------------------------------------------------------------------------------------------
 
 
-def add_measured_overlay(
-    fig: go.Figure, *, fore_aft: bool = False, model: str = "spring-mass"
-) -> None:
-    """Add hidden measured-force traces to an explorer figure and label its model traces.
+def add_measured_overlay(fig: go.Figure, *, fore_aft: bool = False) -> None:
+    """Add hidden measured-force traces (vertical, and fore–aft if asked) to an explorer figure.
 
-    The model traces already in ``fig`` are put in a legend group titled "Modelled (<model>)";
-    the new
-    traces (vertical, and fore–aft if asked) in one titled "Measured", on the first x and y axes
-    (the top panel of a subplot figure). Fill them with :func:`fill_measured_overlay`.
+    The traces sit on the first x and y axes (the top panel of a subplot figure) and stay hidden
+    until :func:`fill_measured_overlay` fills them, so an explorer can add them when it builds its
+    figure and show them later by changing properties only (a displayed figure widget keeps
+    rendering).
 
     Examples
     --------
     >>> fig = go.Figure([go.Scatter(name="Vertical force")])
     >>> add_measured_overlay(fig)
-    >>> [tr.legendgrouptitle.text for tr in fig.data]
-    ['Modelled (spring-mass)', 'Measured (real runner: Dorn, Schache & Pandy 2012)']
+    >>> [tr.meta for tr in fig.data], fig.data[1].visible
+    ([None, 'measured-vertical'], False)
     """
-    for tr in fig.data:
-        if tr.meta not in (MEASURED_VERTICAL, MEASURED_FORE_AFT) and tr.visible is not False:
-            tr.legendgroup = "model"
-            tr.legendgrouptitle = {"text": f"Modelled ({model})"}
-    traces = [(MEASURED_VERTICAL, PALETTE["sky"], "solid")]
+    traces = [(MEASURED_VERTICAL, PALETTE["sky"])]
     if fore_aft:
-        traces.append((MEASURED_FORE_AFT, PALETTE["purple"], "solid"))
-    for meta, color, dash in traces:
-        tr = _line(
-            meta,
-            color,
-            dash=dash,
-            width=4,
-            visible=False,
-            meta=meta,
-            legendgroup="measured",
-            legendgrouptitle={"text": "Measured (real runner: Dorn, Schache & Pandy 2012)"},
-            opacity=0.8,
-            xaxis="x",
-            yaxis="y",
+        traces.append((MEASURED_FORE_AFT, PALETTE["purple"]))
+    for meta, color in traces:
+        fig.add_trace(
+            _line(
+                meta,
+                color,
+                width=4,
+                visible=False,
+                meta=meta,
+                opacity=0.8,
+                xaxis="x",
+                yaxis="y",
+                showlegend=True,
+            )
         )
-        fig.add_trace(tr)
 
 
-def fill_measured_overlay(fig: go.Figure, stance: StanceForces, *, touchdown: float) -> None:
+def fill_measured_overlay(
+    fig: go.Figure, stance: StanceForces, *, touchdown: float, model: str = "spring-mass"
+) -> None:
     """Show ``stance`` on a figure prepared by :func:`add_measured_overlay`, from ``touchdown`` s.
 
     Forces are drawn in the measured runner's own body weights (assumed mass), so they share the
-    model's unit; the legend names the speed and the assumptions.
+    model's unit. The legend gets two groups: "Modelled (<model>)" for every visible model trace
+    and "Measured (real runner: ...)" for the measured ones, whose names give the speed and the
+    assumptions.
 
     Examples
     --------
@@ -297,7 +294,14 @@ def fill_measured_overlay(fig: go.Figure, stance: StanceForces, *, touchdown: fl
     >>> fill_measured_overlay(fig, s, touchdown=0.3)
     >>> fig.data[1].visible, round(float(fig.data[1].x[-1]), 2), fig.data[1].name[:26]
     (True, 0.49, 'Vertical: Measured runner,')
+    >>> [tr.legendgrouptitle.text for tr in fig.data]
+    ['Modelled (spring-mass)', 'Measured (real runner: Dorn, Schache & Pandy 2012)']
     """
+    measured_title = {"text": "Measured (real runner: Dorn, Schache & Pandy 2012)"}
+    for tr in fig.data:
+        if tr.meta not in (MEASURED_VERTICAL, MEASURED_FORE_AFT) and tr.visible is not False:
+            tr.legendgroup = "model"
+            tr.legendgrouptitle = {"text": f"Modelled ({model})"}
     for tr in fig.data:
         if tr.meta == MEASURED_VERTICAL:
             tr.x, tr.y = touchdown + stance.t, stance.vertical_bw
@@ -310,4 +314,6 @@ def fill_measured_overlay(fig: go.Figure, stance: StanceForces, *, touchdown: fl
         tr.hovertemplate = (
             "t = %{x:.3f} s<br>%{y:.2f} BW<extra>measured, " + f"{stance.speed:g} m/s</extra>"
         )
+        tr.legendgroup = "measured"
+        tr.legendgrouptitle = measured_title
         tr.visible = True
