@@ -6,7 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from course.analysis.springmass import sine_wave_force, sine_wave_model
+from course.data.grf import RunningGRF, load_running_grf
 from course.plots import fill_force_time, force_time_figure
+from course.plots.measured import add_measured_overlay, fill_measured_overlay
 from widgets.explorer_base import Control, Explorer, G, Readout
 
 
@@ -59,10 +61,30 @@ class ForceTimeExplorer(Explorer):
         self.leg_length = float(leg_length)
         self.n_steps = int(n_steps)
         self.fs = float(fs)
+        self._measured: RunningGRF | None = None
         super().__init__(**values)
 
+    def show_measured(self, grf: RunningGRF | None = None) -> None:
+        """Overlay a real runner's vertical force at the data speed nearest the speed slider.
+
+        The measured stance (Dorn, Schache & Pandy 2012; fetched on first use, see
+        :mod:`course.data.grf`) starts at the shaded stance's touchdown and is drawn in that
+        runner's body weights; the legend separates it from the model and names the speed and
+        the assumed mass and contact time. It follows the speed slider from then on.
+
+        Parameters
+        ----------
+        grf
+            The measured set; loaded with :func:`course.data.grf.load_running_grf` if omitted.
+        """
+        self._measured = grf if grf is not None else load_running_grf()
+        with self.figure.batch_update():
+            self._draw()
+
     def _build_figure(self) -> go.Figure:
-        return force_time_figure()
+        fig = force_time_figure()
+        add_measured_overlay(fig)  # hidden until show_measured
+        return fig
 
     def _recompute(self) -> None:
         v = self._values
@@ -151,3 +173,8 @@ class ForceTimeExplorer(Explorer):
             stance=self._stance,
             peak_label=f"peak {r['peak_force_BW']:.2f} BW ({r['peak_force_N']:.0f} N)",
         )
+        if self._measured is not None:
+            stance = self._measured.stance(self._values["speed"])
+            fill_measured_overlay(
+                self.figure, stance, touchdown=self._stance[0], model="half-sine, Morin et al. 2005"
+            )

@@ -22,7 +22,9 @@ from course.analysis.springmass import (
     continue_periodic,
     periodic_run,
 )
+from course.data.grf import RunningGRF, load_running_grf
 from course.plots import fill_horizontal_force, horizontal_force_figure
+from course.plots.measured import add_measured_overlay, fill_measured_overlay
 from widgets.explorer_base import Control, Explorer, Readout
 
 __all__ = ["HorizontalForceExplorer"]
@@ -93,10 +95,30 @@ class HorizontalForceExplorer(Explorer):
         self.fs = float(fs)
         self._gait: PeriodicRun | None = None
         self._sim: RunSimulation | None = None
+        self._measured: RunningGRF | None = None
         super().__init__(**values)
 
+    def show_measured(self, grf: RunningGRF | None = None) -> None:
+        """Overlay a real runner's vertical and fore-aft force at the nearest data speed.
+
+        The measured stance (Dorn, Schache & Pandy 2012; fetched on first use, see
+        :mod:`course.data.grf`) starts at the second stance's touchdown, in that runner's body
+        weights; the legend separates it from the model and names the speed and the assumed mass
+        and contact time. It follows the speed slider from then on.
+
+        Parameters
+        ----------
+        grf
+            The measured set; loaded with :func:`course.data.grf.load_running_grf` if omitted.
+        """
+        self._measured = grf if grf is not None else load_running_grf()
+        with self.figure.batch_update():
+            self._draw()
+
     def _build_figure(self) -> go.Figure:
-        return horizontal_force_figure()
+        fig = horizontal_force_figure()
+        add_measured_overlay(fig, fore_aft=True)  # hidden until show_measured
+        return fig
 
     def _solve(self, speed: float, cadence: float, leg_stiffness: float) -> PeriodicRun:
         """The steady gait at these settings (m/s, steps/min, kN/m); ValueError if none."""
@@ -230,3 +252,7 @@ class HorizontalForceExplorer(Explorer):
             body_weight=self._readouts["body_weight_N"],
             touchdowns=tds,
         )
+        if self._measured is not None:
+            i = self.STEP if sim.n_steps > self.STEP else 0
+            stance = self._measured.stance(self._values["speed"])
+            fill_measured_overlay(self.figure, stance, touchdown=float(sim.touchdown_times[i]))
