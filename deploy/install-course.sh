@@ -25,6 +25,8 @@ if [ -n "${JUPYTERHUB_VERSION:-}" ]; then
 fi
 
 mkdir -p "${DATA}/models" "${DATA}/media"
+# from here on, import the installed course, not the source tree in the current folder
+cd "${DATA}"
 cache="$(mktemp -d)"
 # the model goes to a throw-away user cache first (RUNNING_FORM_LAB_MODELS is never written to)
 env -u RUNNING_FORM_LAB_MODELS XDG_CACHE_HOME="${cache}" python -m course models --variant lite

@@ -185,8 +185,15 @@ def test_two_learners_stream_at_once_and_save_to_their_own_logs(
             HB.open_notebook(page, hub.url, user, LESSON)
             H.run_all(page)
             page.locator(f"{TILT} .rfl-st-start").wait_for(timeout=60000)
-    # both press Start (keyboard); each page logs its phases (wall-clock ms) and the most
-    # landmark frames / overlay pixels it drew
+    # both press Start (keyboard); once both pages draw landmarks (each kernel has loaded its
+    # pose model, which takes seconds on a loaded machine), both press "Start again", and each
+    # page logs its phases, when it drew each frame (wall clock, ms) and the most overlay pixels
+    for page in pages.values():
+        page.locator(f"{TILT} .rfl-st-start").focus()
+        page.keyboard.press("Enter")
+    for user, page in pages.items():
+        with failure_artifacts(page, f"hub-stream-{user}", hub):
+            H.wait_dataset_at_least(page, TILT_CAM, "drawn", 1, timeout_ms=120000)
     for page in pages.values():
         page.evaluate(WATCH_JS, [TILT, TILT_CAM])
         page.locator(f"{TILT} .rfl-st-start").focus()
@@ -198,7 +205,7 @@ def test_two_learners_stream_at_once_and_save_to_their_own_logs(
         watched[user] = page.evaluate("() => window.__rflWatch")
     for user, w in watched.items():
         phases = [p["phase"] for p in w["phases"]]
-        assert phases.index("capture") < phases.index("done"), (user, phases)
+        assert "capture" in phases and "done" in phases[phases.index("capture") :], (user, phases)
         # landmarks reached the learner's page and were drawn over the video
         assert w["maxDrawn"] >= 2 and w["maxPixels"] > 300, (user, w)
     # both pages drew landmark frames during one common stretch of time (wall clock)
