@@ -167,13 +167,9 @@ def test_hub_is_https_only_with_the_course_settings(hub: HB.Hub, pages: dict[str
         check=True,
     ).stdout
     assert f"DNS:{HB.HUB_NAME}" in text and f"IP Address:{HB.HUB_IP}" in text
-    # every learner got a home with the lessons, and nothing of another learner
+    # every learner got a home with the lessons
     for user in LEARNERS:
         assert (hub.home(user) / LESSON).is_file()
-    # the single-user servers loaded the course's server extension
-    assert "course.server: TCP_NODELAY enabled on kernel websockets" in hub.log_text() or (
-        "kernel_websocket_connection_class" in hub.log_text()
-    )
 
 
 def test_two_learners_stream_at_once_and_save_to_their_own_logs(
@@ -233,7 +229,9 @@ def test_two_learners_stream_at_once_and_save_to_their_own_logs(
     assert logs == sorted(
         hub.home(u) / ".local/share/running-form-lab/progress.sqlite3" for u in LEARNERS
     )
-    assert "TCP_NODELAY set on kernel websocket" in hub.log_text()
+    # the kernel websockets had Nagle's algorithm off (course.server logs each one; the
+    # single-user servers print into the hub's log)
+    assert hub.log_text().count("TCP_NODELAY set on kernel websocket") >= len(LEARNERS)
 
 
 def test_a_learner_cannot_reach_another_learners_server(hub: HB.Hub, pages: dict[str, Any]) -> None:
