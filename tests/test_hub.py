@@ -3,10 +3,11 @@
 One hub for the module (self-signed certificate, 127.0.0.2, the name ``rfl-hub.test`` mapped in
 Chromium only). Two learners log in through the login page, each in their own headless Chromium
 with a fake camera playing a real clip; both open lesson 05 (pelvic proprioception), run it,
-and start its pelvic tilt self-test at the same time. Both get landmarks drawn and a result
-card, each saves, and the row lands in that learner's own log only. Learner A's browser cannot
-read B's files or reach B's server (403). The same hub reached over plain HTTP on a name shows
-the widget's "needs HTTPS" message. Screenshots in ``test-artifacts/hub-*.png``. ~2-3 minutes.
+start its pelvic tilt self-test, and once both draw landmarks press "Start again" together. Both
+get landmarks drawn and a result card, each saves, and the row lands in that learner's own log
+only. Learner A's browser cannot read B's files or reach B's server (403). The same hub reached
+over plain HTTP on a name shows the widget's "needs HTTPS" message. Screenshots in
+``test-artifacts/hub-*.png``. 4-9 minutes on a loaded 2-core machine.
 """
 
 from __future__ import annotations
