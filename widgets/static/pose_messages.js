@@ -5,8 +5,8 @@
 /** Message per camera problem; the code goes to the kernel with the text. */
 export const CAMERA_ERRORS = Object.freeze({
   insecure: "The browser hides the camera on this page because it is not a secure origin. " +
-    "A remote Jupyter server must be served over HTTPS; on your own computer open it as " +
-    "http://localhost:PORT (localhost counts as secure).",
+    "On a class server, open its HTTPS address (https://..., ask your teacher); on your own " +
+    "computer open http://localhost:PORT (localhost counts as secure).",
   NotFoundError: "No camera found. Plug in a webcam or pick another one in the list, then " +
     "press Start. No camera at all? Use PoseCamera(source='sample:sports2d').",
   NotAllowedError: "Camera permission was refused. Allow the camera for this site (camera " +
