@@ -207,7 +207,10 @@ def test_stance_brakes_then_propels(k: float, angle: float, speed: float) -> Non
         assert run.braking_impulse[i] < 0 < run.propulsive_impulse[i]
     flight = np.ones(run.t.shape, bool)
     for td, to in zip(run.touchdown_times, run.takeoff_times, strict=True):
-        flight &= ~((run.t >= td) & (run.t <= to))
+        # a stance still running when the simulation stops (the runner fell: no take-off,
+        # completed False) lasts to the end
+        end = to if np.isfinite(to) else run.t[-1]
+        flight &= ~((run.t >= td) & (run.t <= end))
     assert np.all(run.fx[flight] == 0) and np.all(run.fy[flight] == 0)
 
 
