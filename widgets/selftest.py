@@ -154,7 +154,7 @@ class SelfTest(ipywidgets.VBox):
     --------
     >>> st = SelfTest("pelvic_tilt", save=False)
     >>> st.panel.title, st.camera.test
-    ('Pelvic tilt control', 'pelvic_tilt')
+    ('Trunk–thigh control (pelvic tilt proxy)', 'pelvic_tilt')
     """
 
     def __init__(
