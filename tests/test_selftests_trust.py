@@ -205,3 +205,23 @@ def test_norms_placement_is_relative_never_pass_fail() -> None:
         place(30.0, age=300, eyes="open")
     with pytest.raises(ValueError, match="age must be your age in years"):
         SingleLegBalance(age=-4)
+
+
+# -- the progress figure of lesson 08 -----------------------------------------------------------
+def test_progress_figure_draws_the_mdc_band_and_marks_real_changes(tmp_path) -> None:
+    from course.lessons import helpers
+
+    log = helpers.demo_log(tmp_path / "demo.sqlite3", days=8)
+    entries = log.history("pelvic_tilt")
+    assert all(e.mdc("tilt_range") > 0 for e in entries)  # three trials a session
+    fig = helpers.progress_figure(entries, ["tilt_range"], title="t")
+    (band,) = [s for s in fig.layout.shapes if s.type == "rect"]
+    base, mdc = entries[0].value("tilt_range"), entries[0].mdc("tilt_range")
+    assert band.y0 == pytest.approx(base - mdc) and band.y1 == pytest.approx(base + mdc)
+    symbols = list(fig.data[0].marker.symbol)
+    for e, sym in zip(entries, symbols, strict=True):
+        real = abs(e.value("tilt_range") - base) > mdc
+        assert sym == ("diamond" if real else "circle-open")
+    balance = log.history("single_leg_balance")
+    assert {"time_right", "time_left"} <= set(balance[0].metrics)
+    assert balance[0].mdc("time_right") > 0
