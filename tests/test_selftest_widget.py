@@ -103,3 +103,26 @@ def test_setup_check_reaches_the_panel_and_start_again_resets(tmp_path) -> None:
 def test_bad_protocol_option_fails_at_construction() -> None:
     with pytest.raises((TypeError, ValueError)):
         SelfTest("pelvic_tilt", save=False, countdown=-1.0)
+
+
+@pytest.mark.media
+def test_card_gets_three_trials_of_a_real_clip() -> None:
+    st = SelfTest("jump_height", countdown=0.0, hold_to_start=0.0, duration=0.5, trials=3)
+    st.run_source(source=CLIP)
+    st.camera.close()
+    card = st.panel.result
+    assert card is not None and card["trials_planned"] == 3
+    # the clip holds two full 0.5 s trials between its setup failures (the lunge); a third
+    # may start before the clip ends and is then kept, flagged as stopped early
+    full = [tr for tr in card["trials"] if not any("stopped after" in w for w in tr["warnings"])]
+    assert len(full) >= 2 and len(card["trials"]) <= 3
+    rate = card["metrics"]["frame_rate"]
+    per = [tr["metrics"]["frame_rate"]["value"] for tr in full]
+    assert rate["reliability"]["n"] == len(full) and rate["reliability"]["values"] == per
+    assert rate["value"] == pytest.approx(sum(per) / len(per))
+    assert rate["summary"] == "mean" and rate["error_note"] == ""  # not an angle
+    if len(full) < 3:
+        assert any(f"Only {len(full)} of 3 trials" in w for w in card["warnings"])
+    assert card["verdict"] in {"passed", "not passed", "can't tell"}
+    assert len(card["verdicts"]) == len(card["thresholds"])
+    assert all(th["heuristic"] for th in card["thresholds"])  # 20 cm is ours
