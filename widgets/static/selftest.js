@@ -144,9 +144,14 @@ function render({ model, el }) {
       else if (several && mm.summary) value += ` (${mm.summary})`;
       const trials = rel ? rel.values.map((/** @type {any} */ v) => num(v, digits)).join(", ") : "one trial";
       const trust = [];
-      if (several) trust.push(`typical error ${num(rel.typical_error, digits)} ${unit}; smallest real change ${num(rel.mdc95, digits)} ${unit}`);
-      if (mm.error_note) trust.push(mm.error_note);
-      const tdTrust = h("td", "rfl-st-trust", trust.join(". ") || "—");
+      if (several) {
+        trust.push(`Your typical error ${num(rel.typical_error, digits)} ${unit}`);
+        trust.push(`Smallest real change ${num(rel.mdc95, digits)} ${unit}`);
+      }
+      if (mm.error_note) trust.push(`Camera: ${mm.error_note}`);
+      const tdTrust = h("td", "rfl-st-trust");
+      if (!trust.length) tdTrust.textContent = "—";
+      for (const line of trust) tdTrust.append(h("div", "", line));
       tr.append(h("td", "", name.replace(/_/g, " ")), h("td", "rfl-num", value), h("td", "rfl-num", trials),
         tdTrust, h("td", "", mm.description ?? ""));
       table.append(tr);
