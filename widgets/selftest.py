@@ -148,7 +148,12 @@ class SelfTest(ipywidgets.VBox):
     camera
         Extra keyword arguments for the :class:`PoseCamera` (``width``, ``fps_cap``...).
     **protocol_options
-        Passed to the protocol (``side``, ``countdown`` in s, ``hold_to_start`` in s...).
+        Passed to the protocol (``side``, ``countdown`` in s, ``hold_to_start`` in s,
+        ``trials`` — repeats, default 3, and ``rest`` in s between them; balance also ``age``
+        and ``eyes``...). The result card shows each metric's mean ± typical error over the
+        trials, the smallest real change, the measured camera error (or that it is not measured
+        from this view) and a verdict per threshold, "can't tell" where the threshold lies
+        within the error.
 
     Examples
     --------

@@ -87,9 +87,10 @@ def temporary_folder() -> Path:
 def demo_log(path: str | Path, *, days: int = 28, seed: int = 1) -> ProgressLog:
     """Fill a NEW log at ``path`` with a month of DEMO results (never the learner's own log).
 
-    Every other day a pelvic tilt and a single-leg balance test are run on SYNTHETIC stick-figure
-    sequences (:mod:`course.lessons.demos`) whose range and steadiness improve slowly, with
-    day-to-day noise; each entry's note says ``"DEMO"``.
+    Every other day a pelvic tilt and a single-leg balance test (three trials each, so every
+    session has its smallest real change) are run on SYNTHETIC stick-figure sequences
+    (:mod:`course.lessons.demos`) whose range and steadiness improve slowly, with day-to-day
+    noise; each entry's note says ``"DEMO"``.
 
     Parameters
     ----------

@@ -332,7 +332,7 @@ class SingleLegBalance(Protocol):
                 side="",
                 started_at=self.started_at,
                 duration=self.duration,
-                warnings=self._warnings(f"eyes {eyes}"),
+                warnings=self._warnings(),
             )
         tr, time_s = self.current, self.stance_time
         metrics: dict[str, Metric] = {
@@ -360,7 +360,7 @@ class SingleLegBalance(Protocol):
             side=self.stance,
             started_at=float(self.trial_start),
             duration=float(time_s),
-            warnings=self._warnings(f"eyes {eyes}", *warn),
+            warnings=self._warnings(*warn),
         )
 
     def _sway(self, tr: Trace) -> dict[str, Metric]:

@@ -148,7 +148,8 @@ function render({ model, el }) {
         trust.push(`Your typical error ${num(rel.typical_error, digits)} ${unit}`);
         trust.push(`Smallest real change ${num(rel.mdc95, digits)} ${unit}`);
       }
-      if (mm.error_note) trust.push(`Camera: ${mm.error_note}`);
+      if (mm.camera_error) trust.push(`Camera error ${mm.camera_error.text}`);
+      else if (mm.error_note) trust.push(`Camera: ${mm.error_note}`);
       const tdTrust = h("td", "rfl-st-trust");
       if (!trust.length) tdTrust.textContent = "—";
       for (const line of trust) tdTrust.append(h("div", "", line));
