@@ -63,6 +63,8 @@ def test_a_threshold_within_the_measured_error_cannot_be_told() -> None:
     res = assemble("demo", {"pelvic_drop": far}, thresholds=th, soft={}, feedback="",
                    side="", started_at=0.0, duration=1.0)  # fmt: skip
     assert res.verdicts == ("not met",) and res.verdict == "not passed"
+    # a perfectly repeatable learner (error 0) on the threshold gets a verdict, not "can't tell"
+    assert th[0].verdict(4.0, error=0.0) == "met" and th[0].verdict(4.5, error=0.0) == "not met"
 
 
 def test_without_a_measured_error_the_learners_mdc_decides() -> None:

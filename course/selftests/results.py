@@ -152,7 +152,7 @@ class Threshold:
         return self.source.startswith(HEURISTIC_LABEL)
 
     def verdict(self, x: float, error: float = math.nan) -> Verdict:
-        """``"met"``, ``"not met"`` or, when ``x`` is within ``error`` of the threshold, can't tell.
+        """``"met"``, ``"not met"`` or can't tell when ``x`` is closer than ``error`` to the value.
 
         Parameters
         ----------
@@ -167,7 +167,7 @@ class Threshold:
         >>> th.verdict(6.0), th.verdict(6.0, error=23.0), th.verdict(30.0, error=23.0)
         ('not met', "within the error — can't tell", 'not met')
         """
-        if math.isfinite(x) and math.isfinite(error) and abs(x - self.value) <= error:
+        if math.isfinite(x) and math.isfinite(error) and abs(x - self.value) < error:
             return CANT_TELL
         return "met" if self.met(x) else "not met"
 
