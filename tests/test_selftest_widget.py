@@ -126,3 +126,27 @@ def test_card_gets_three_trials_of_a_real_clip() -> None:
     assert card["verdict"] in {"passed", "not passed", "can't tell"}
     assert len(card["verdicts"]) == len(card["thresholds"])
     assert all(th["heuristic"] for th in card["thresholds"])  # 20 cm is ours
+
+
+def test_card_compares_today_with_the_last_saved_result(tmp_path) -> None:
+    from course.lessons import demos
+    from course.selftests import PelvicTilt
+    from course.selftests.trials import join_takes
+
+    db = tmp_path / "log.sqlite3"
+
+    def session(*anteriors: float):
+        takes = [demos.pelvic_tilt(anterior=a, posterior=7) for a in anteriors]
+        return PelvicTilt(rest=2.0).run(join_takes(*takes, gap=3.0))
+
+    st = SelfTest("pelvic_tilt", save=False, log_path=db)
+    assert st.since_last(session(10, 11, 12).to_dict()) == []  # nothing saved yet: no claim
+    assert not db.exists()  # and reading created nothing
+    ProgressLog(db).record(session(10, 11, 12))  # mean 11, SD 1 → MDC 2.77
+    later = {c["label"]: c for c in st.since_last(session(20, 21, 22).to_dict())}
+    ant = next(c for k, c in later.items() if k.startswith("anterior_range"))
+    assert ant["difference"] == pytest.approx(10.0, abs=0.2) and ant["real"] is True
+    same = {c["label"]: c for c in st.since_last(session(11, 12, 13).to_dict())}
+    ant = next(c for k, c in same.items() if k.startswith("anterior_range"))
+    assert ant["difference"] == pytest.approx(1.0, abs=0.2) and ant["real"] is False
+    st.camera.close()
