@@ -30,6 +30,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+from course.selftests.reliability import Change, change
+
 ENV_VAR = "RUNNING_FORM_LAB_DATA"
 FILENAME = "progress.sqlite3"
 #: Schema version stored in ``PRAGMA user_version``.
@@ -103,6 +105,15 @@ class Entry:
     def value(self, name: str) -> float:
         """Value of metric ``name`` (NaN if it was not measured)."""
         v = self.metrics.get(name, {}).get("value")
+        return math.nan if v is None else float(v)
+
+    def mdc(self, name: str) -> float:
+        """The smallest real change of metric ``name`` measured in this session's trials.
+
+        NaN when the session had a single trial (or was recorded before trials existed).
+        """
+        rel = self.metrics.get(name, {}).get("reliability") or {}
+        v = rel.get("mdc95") if isinstance(rel, Mapping) else None
         return math.nan if v is None else float(v)
 
 
@@ -299,6 +310,20 @@ class ProgressLog:
             for r in rows
         ]
 
+    def previous(self, test: str, *, before: datetime | str | None = None) -> Entry | None:
+        """The latest recorded result of ``test`` before ``before`` (default: the latest), or None.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> ProgressLog(pathlib.Path(tempfile.mkdtemp()) / "log.sqlite3").previous("pelvic_tilt")
+        """
+        entries = self.history(test)
+        if before is not None:
+            limit = datetime.fromisoformat(_iso(before))
+            entries = [e for e in entries if e.timestamp < limit]
+        return entries[-1] if entries else None
+
     def to_csv(self, path: str | os.PathLike[str], *, test: str | None = None) -> Path:
         """Write the history as CSV: one row per result, one ``<metric> [unit]`` column each."""
         entries = self.history(test)
@@ -335,6 +360,34 @@ class ProgressLog:
             if side.exists():
                 side.rename(target.with_name(target.name + suffix))
         return target
+
+
+def since_last(now: Entry, last: Entry | None, metric: str) -> Change:
+    """Today's result against the previous one of the same test, judged by the MDC95.
+
+    The smallest real change is the larger of the two sessions' MDC95 (the noisier session
+    decides); a change is real only beyond it. Without a previous result, or without several
+    trials in either session, the change cannot be judged and ``real`` is None.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> def entry(v, mdc):
+    ...     m = {"x": {"value": v, "unit": "deg", "reliability": {"mdc95": mdc}}}
+    ...     return Entry(1, datetime.now(timezone.utc), "demo", "", 0.0, False, m, "")
+    >>> since_last(entry(20.0, 3.0), entry(14.0, 4.0), "x").real
+    True
+    >>> since_last(entry(16.0, 3.0), entry(14.0, 4.0), "x").real
+    False
+    """
+    unit = str(now.metrics.get(metric, {}).get("unit", ""))
+    if last is None:
+        return Change("today vs last time", math.nan, math.nan, None, unit,
+                      "No earlier result of this test in your log to compare with.")  # fmt: skip
+    mdcs = [m for m in (now.mdc(metric), last.mdc(metric)) if math.isfinite(m)]
+    mdc = max(mdcs) if len(mdcs) == 2 else math.nan
+    label = f"{metric}, today vs {last.timestamp:%Y-%m-%d}"
+    return change(now.value(metric), last.value(metric), mdc, label=label, unit=unit)
 
 
 def _iso(when: datetime | str) -> str:

@@ -62,19 +62,19 @@ MISSION_TESTS = {
     "pelvic_tilt": (
         "walker",
         "SelfTest('pelvic_tilt', countdown=0, hold_to_start=0.2, baseline=0.4, explore=0.8, "
-        "hold=0.4)",
-        "Pelvic tilt control",
+        "hold=0.4, trials=2, rest=0.5)",
+        "Trunk–thigh control (pelvic tilt proxy)",
     ),
     "hip_extension": (
         "walker",
         "SelfTest('hip_extension', mode='standing', countdown=0, hold_to_start=0.2, "
-        "baseline=0.4, duration=1.0)",
+        "baseline=0.4, duration=1.0, trials=1)",
         "Hip extension",
     ),
     "single_leg_balance": (
         "lunge",
-        "SelfTest('single_leg_balance', trials=2, countdown=0, hold_to_start=0.05, "
-        "min_lift=0.1, timeout=3.0)",
+        "SelfTest('single_leg_balance', trials=1, legs=1, eyes='open', age=40, countdown=0, "
+        "hold_to_start=0.05, min_lift=0.1, timeout=3.0)",
         "Single-leg balance",
     ),
 }
@@ -358,7 +358,9 @@ def test_mission_selftest_live_to_saved_result(
             "import json\nr = st.camera.result_object\n"
             "print(json.dumps({'test': r.test, 'completed': r.completed, "
             "'metrics': sorted(r.metrics), 'thresholds': [t.metric for t in r.thresholds], "
-            "'feedback': r.feedback}))",
+            "'feedback': r.feedback, 'verdict': r.verdict, 'trials': len(r.trials), "
+            "'planned': r.trials_planned, 'placement': r.placement, "
+            "'side_view': r.test != 'single_leg_balance'}))",
         )
         res = json.loads(out)
         assert res["test"] == name and res["completed"] is True, res
@@ -368,6 +370,25 @@ def test_mission_selftest_live_to_saved_result(
             assert metric.replace("_", " ") in card, (metric, card)
         if name != "single_leg_balance":  # the balance test has metrics only if a trial ran
             assert set(res["thresholds"]) <= set(res["metrics"]) and res["metrics"], res
+        # how far to trust it: the trust column, verdicts, heuristic labels, trials
+        assert "How far to trust it" in card
+        headings = {
+            "passed": "✔ Passed", "not passed": "✖ Not yet",
+            "can't tell": "≈ Can't tell", "no verdict": "no pass mark for this test",
+        }  # fmt: skip
+        assert headings[res["verdict"]] in card, (res["verdict"], card)
+        if res["side_view"]:  # no side-on camera in the validation: said on every angle
+            assert "error from this view not measured yet" in card
+            assert "Running Form Lab heuristic" in card
+        if res["planned"] > 1:
+            assert f"Trials done: {res['trials']} of {res['planned']}." in card
+        if res["trials"] >= 2 and name == "pelvic_tilt":
+            assert (
+                "typical error" in card and "smallest real change" in card.lower() and " ± " in card
+            )
+        if res["placement"]:
+            assert "Compared with others" in card and "40–49" in card
+        page.locator(".rfl-st-result").screenshot(path=str(H.ARTIFACTS / f"card-{name}.png"))
         before = rows()
         page.locator(".rfl-st-save").focus()
         page.keyboard.press("Enter")

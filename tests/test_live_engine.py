@@ -61,7 +61,10 @@ def run_engine(engine: Engine, frames: list[tuple[np.ndarray, float]]) -> list[F
 
 @pytest.mark.media
 def test_drawn_numbers_are_the_scored_numbers_on_a_real_clip(walker) -> None:
-    options = {"countdown": 0, "hold_to_start": 0.2, "baseline": 0.4, "explore": 0.8, "hold": 0.4}
+    options = {
+        "countdown": 0, "hold_to_start": 0.2, "baseline": 0.4, "explore": 0.8, "hold": 0.4,
+        "trials": 1,
+    }  # fmt: skip
     engine = Engine(test="pelvic_tilt", options=options)
     results = run_engine(engine, walker)
     protocol = engine.protocol
@@ -143,7 +146,9 @@ def test_recorded_series_gives_the_protocols_own_run_result() -> None:
 
 def test_side_is_locked_when_capture_starts() -> None:
     series = demos.pelvic_tilt(anterior=12, posterior=7, hold=3)
-    engine = Engine(test="pelvic_tilt", options={"countdown": 0.5, "hold_to_start": 0.3})
+    engine = Engine(
+        test="pelvic_tilt", options={"countdown": 0.5, "hold_to_start": 0.3, "trials": 1}
+    )
     results = [engine.process_pose(pose, t) for t, pose in series]
     protocol = engine.protocol
     assert isinstance(protocol, ScriptedSideView)

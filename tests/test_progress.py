@@ -183,3 +183,46 @@ def test_cli_lists_exports_and_sets_aside(
     assert "not a readable progress log" in capsys.readouterr().err
     assert progress.main(["--path", str(path), "--set-aside"]) == 0
     assert not path.exists()
+
+
+# -- today vs last time, judged by the smallest real change ------------------------------------
+def _trials_result(times: list[float]) -> Result:
+    from course.selftests.reliability import reliability
+
+    rel = reliability(times)
+    metric = Metric(rel.mean, "s", "stance time", reliability=rel, summary="mean")
+    return Result("single_leg_balance", {"time": metric}, float("nan"), False, (), "", "left",
+                  0.0, 1.0)  # fmt: skip
+
+
+def test_previous_result_and_a_change_beyond_the_mdc(tmp_path: Path) -> None:
+    log = ProgressLog(tmp_path / "log.sqlite3")
+    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+    assert log.previous("single_leg_balance") is None
+    log.record(_trials_result([10.0, 12.0, 14.0]), when=t0)  # mean 12, SD 2, MDC 5.54
+    log.record(_trials_result([15.0, 16.0, 17.0]), when=t0 + timedelta(days=7))  # mean 16, SD 1
+    log.record(_trials_result([20.0, 21.0, 22.0]), when=t0 + timedelta(days=14))  # mean 21
+    now = log.previous("single_leg_balance")
+    assert now is not None and now.value("time") == 21.0
+    last = log.previous("single_leg_balance", before=now.timestamp)
+    assert last is not None and last.value("time") == 16.0
+    first = log.previous("single_leg_balance", before=last.timestamp)
+    assert first is not None and first.mdc("time") == pytest.approx(1.96 * np.sqrt(2) * 2.0)
+    # week 2 vs week 1: +4 s, MDC = the larger of 5.54 and 2.77 → not a real change
+    small = progress.since_last(last, first, "time")
+    assert small.difference == pytest.approx(4.0) and small.real is False
+    assert small.mdc == pytest.approx(1.96 * np.sqrt(2) * 2.0)
+    # week 3 vs week 2: +5 s, MDC = 1.96·√2·1 = 2.77 → real
+    big = progress.since_last(now, last, "time")
+    assert big.real is True and "a real difference" in big.text
+    assert progress.since_last(now, None, "time").real is None
+
+
+def test_old_entries_without_trials_have_no_mdc(tmp_path: Path) -> None:
+    log = ProgressLog(tmp_path / "log.sqlite3")
+    log.record(make_result(time_s=10.0))
+    log.record(make_result(time_s=30.0))
+    a, b = log.history()
+    assert np.isnan(a.mdc("time"))
+    verdict = progress.since_last(b, a, "time")
+    assert verdict.real is None and verdict.difference == pytest.approx(20.0)

@@ -103,3 +103,50 @@ def test_setup_check_reaches_the_panel_and_start_again_resets(tmp_path) -> None:
 def test_bad_protocol_option_fails_at_construction() -> None:
     with pytest.raises((TypeError, ValueError)):
         SelfTest("pelvic_tilt", save=False, countdown=-1.0)
+
+
+@pytest.mark.media
+def test_card_gets_three_trials_of_a_real_clip() -> None:
+    st = SelfTest("jump_height", countdown=0.0, hold_to_start=0.0, duration=0.5, trials=3)
+    st.run_source(source=CLIP)
+    st.camera.close()
+    card = st.panel.result
+    assert card is not None and card["trials_planned"] == 3
+    # the clip holds two full 0.5 s trials between its setup failures (the lunge); a third
+    # may start before the clip ends and is then kept, flagged as stopped early
+    full = [tr for tr in card["trials"] if not any("stopped after" in w for w in tr["warnings"])]
+    assert len(full) >= 2 and len(card["trials"]) <= 3
+    rate = card["metrics"]["frame_rate"]
+    per = [tr["metrics"]["frame_rate"]["value"] for tr in full]
+    assert rate["reliability"]["n"] == len(full) and rate["reliability"]["values"] == per
+    assert rate["value"] == pytest.approx(sum(per) / len(per))
+    assert rate["summary"] == "mean" and rate["error_note"] == ""  # not an angle
+    if len(full) < 3:
+        assert any(f"Only {len(full)} of 3 trials" in w for w in card["warnings"])
+    assert card["verdict"] in {"passed", "not passed", "can't tell"}
+    assert len(card["verdicts"]) == len(card["thresholds"])
+    assert all(th["heuristic"] for th in card["thresholds"])  # 20 cm is ours
+
+
+def test_card_compares_today_with_the_last_saved_result(tmp_path) -> None:
+    from course.lessons import demos
+    from course.selftests import PelvicTilt
+    from course.selftests.trials import join_takes
+
+    db = tmp_path / "log.sqlite3"
+
+    def session(*anteriors: float):
+        takes = [demos.pelvic_tilt(anterior=a, posterior=7) for a in anteriors]
+        return PelvicTilt(rest=2.0).run(join_takes(*takes, gap=3.0))
+
+    st = SelfTest("pelvic_tilt", save=False, log_path=db)
+    assert st.since_last(session(10, 11, 12).to_dict()) == []  # nothing saved yet: no claim
+    assert not db.exists()  # and reading created nothing
+    ProgressLog(db).record(session(10, 11, 12))  # mean 11, SD 1 → MDC 2.77
+    later = {c["label"]: c for c in st.since_last(session(20, 21, 22).to_dict())}
+    ant = next(c for k, c in later.items() if k.startswith("anterior_range"))
+    assert ant["difference"] == pytest.approx(10.0, abs=0.2) and ant["real"] is True
+    same = {c["label"]: c for c in st.since_last(session(11, 12, 13).to_dict())}
+    ant = next(c for k, c in same.items() if k.startswith("anterior_range"))
+    assert ant["difference"] == pytest.approx(1.0, abs=0.2) and ant["real"] is False
+    st.camera.close()

@@ -23,6 +23,7 @@ from course.selftests.hip import GluteBridge, HipExtension
 from course.selftests.jump import JumpHeight
 from course.selftests.posture import AnkleLean, PelvicTilt, PostureStack
 from course.selftests.results import Threshold, score_thresholds
+from course.selftests.trials import join_takes
 
 FPS = 30.0
 
@@ -139,7 +140,7 @@ def test_front_and_side_view_ratio() -> None:
 # -- the phases ----------------------------------------------------------------------------
 def test_phases_in_order_with_countdown_and_restart() -> None:
     s = standing(12.0)
-    p = PostureStack(hold=2.0, countdown=2.0, hold_to_start=0.5)
+    p = PostureStack(hold=2.0, countdown=2.0, hold_to_start=0.5, trials=1)
     phases, messages = [], []
     for t, pose in s:
         fb = p.update(pose, t)
@@ -177,16 +178,34 @@ def test_run_matches_frame_by_frame_updates() -> None:
     t = np.arange(0, 15, 1 / FPS)
     th = sp.smooth_steps(t, {0: 0, 1.5: 0, 3: 10, 5: 10, 6.5: -6, 9: -6, 10: 0})
     s = sp.model_series(t, thigh_left=th, thigh_right=th, knee_left=th, knee_right=th)
-    by_run = PelvicTilt().run(s)
-    live = PelvicTilt(countdown=0.0, hold_to_start=0.0)
+    by_run = PelvicTilt(trials=1).run(s)
+    live = PelvicTilt(countdown=0.0, hold_to_start=0.0, trials=1)
     for tt, pose in s:
         live.update(pose, tt)
     live.finish()
     assert live.result().to_dict() == by_run.to_dict()
 
 
+def test_run_matches_frame_by_frame_updates_over_three_trials() -> None:
+    t = np.arange(0, 15, 1 / FPS)
+    th = sp.smooth_steps(t, {0: 0, 1.5: 0, 3: 10, 5: 10, 6.5: -6, 9: -6, 10: 0})
+    one = sp.model_series(t, thigh_left=th, thigh_right=th, knee_left=th, knee_right=th)
+    s = join_takes(one, one, one, gap=2.0)
+    by_run = PelvicTilt(rest=1.0).run(s)
+    live = PelvicTilt(countdown=0.0, hold_to_start=0.0, rest=1.0)
+    phases = []
+    for tt, pose in s:
+        phases.append(live.update(pose, tt).phase)
+    live.finish()
+    order = [ph for i, ph in enumerate(phases) if i == 0 or ph != phases[i - 1]]
+    assert order[:2] == ["capture", "ready"] and order[-1] == "done"  # a rest after a trial
+    assert order.count("capture") == 3
+    assert live.result().to_dict() == by_run.to_dict()
+    assert len(by_run.trials) == 3 and by_run.trials_planned == 3
+
+
 def test_result_json_roundtrip_and_nan_as_null() -> None:
-    res = JumpHeight().run(standing(3.0, view="front"))  # no jump: NaN heights
+    res = JumpHeight(trials=1).run(standing(3.0, view="front"))  # no jump: NaN heights
     data = json.loads(res.to_json())
     assert data["test"] == "jump_height"
     assert data["metrics"]["jump_height"]["value"] is None
@@ -212,8 +231,12 @@ def test_bad_arguments_raise_clear_errors() -> None:
         PelvicTilt(side="front")
     with pytest.raises(ValueError, match="mode must be"):
         HipExtension(mode="lying")
-    with pytest.raises(ValueError, match="trials must be 1 or 2"):
-        SingleLegBalance(trials=3)
+    with pytest.raises(ValueError, match="trials must be a whole number"):
+        SingleLegBalance(trials=0)
+    with pytest.raises(ValueError, match="legs must be 1 or 2"):
+        SingleLegBalance(legs=3)
+    with pytest.raises(ValueError, match="eyes must be 'open', 'closed' or 'both'"):
+        SingleLegBalance(eyes="shut")
     with pytest.raises(ValueError, match="countdown"):
         AnkleLean(countdown=-1)
     with pytest.raises(TypeError, match="PoseSeries"):
@@ -241,8 +264,8 @@ def test_score_nan_is_zero_and_not_met() -> None:
 
 
 def test_a_recording_that_ends_early_is_flagged() -> None:
-    res = PelvicTilt().run(standing(5.0))  # the scripted test needs 14.5 s
+    res = PelvicTilt(trials=1).run(standing(5.0))  # the scripted test needs 14.5 s
     assert res.completed
     assert any("stopped after" in w for w in res.warnings)
-    full = PostureStack(hold=2.0).run(standing(5.0))
+    full = PostureStack(hold=2.0, trials=1).run(standing(5.0))
     assert not any("stopped after" in w for w in full.warnings)

@@ -31,6 +31,7 @@ from course.selftests.balance import SingleLegBalance, foot_offsets, lifted_foot
 from course.selftests.gait import RunningGait
 from course.selftests.jump import G, JumpHeight
 from course.selftests.posture import PelvicTilt
+from course.selftests.trials import join_takes
 
 pytestmark = pytest.mark.media
 
@@ -144,7 +145,7 @@ def _walker_clip(s):
 
 def test_running_gait_on_the_real_walker_uses_the_gait_module(sports2d_series) -> None:
     sub = _walker_clip(sports2d_series)
-    res = RunningGait().run(sub)
+    res = RunningGait(trials=1).run(sub)
     assert res.completed, res.feedback
     k = sub.t >= res.started_at
     xy = fill_gaps(sub.landmarks[k][..., :2], max_gap=round(0.25 * sub.fps))
@@ -159,7 +160,7 @@ def test_running_gait_on_the_real_walker_uses_the_gait_module(sports2d_series) -
 def test_running_gait_cadence_of_the_real_walker(sports2d_series) -> None:
     # Heel strikes by eye at frames 78, 97, 115, 134, 152, 171, 189: ~97-100 steps/min
     # (see tests/test_gait.py, HEEL_STRIKES_BY_EYE).
-    res = RunningGait().run(_walker_clip(sports2d_series))
+    res = RunningGait(trials=1).run(_walker_clip(sports2d_series))
     assert 90.0 <= res.value("cadence") <= 115.0
     assert 0.55 <= res.value("contact_time") <= 0.95  # s: walking, ~0.8 s by eye
 
@@ -235,3 +236,70 @@ def test_jump_height_on_real_standing_frames_lifted_ballistically(pose2sim_serie
     assert res.value("jumps") == 1
     assert res.value("flight_time") == pytest.approx(expected, abs=1.0 / fps)
     assert res.value("jump_height") == pytest.approx(100 * G * expected**2 / 8, abs=2.0)
+
+
+# -- trials on real frames ---------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(PROTOCOLS))
+def test_every_protocol_runs_three_trials_of_real_frames_through_the_engine(
+    sports2d_series, name: str
+) -> None:
+    """The real clip three times over (joined with a 2 s gap) through the live engine."""
+    from course.live.engine import Engine
+
+    engine = Engine(test=name, options={"trials": 3, "rest": 1.0}, recorded=True)
+    for t, pose in join_takes(sports2d_series, sports2d_series, sports2d_series, gap=2.0):
+        engine.process_pose(pose, t)
+    res = engine.finish()
+    assert res is not None and res.test == name
+    proto = engine.protocol
+    assert proto is not None and res.trials_planned == proto._captures()
+    if not res.completed:
+        assert res.feedback.startswith("The test did not start: ") and res.trials == ()
+        return
+    assert 1 <= len(res.trials) <= res.trials_planned
+    if name == "single_leg_balance":
+        return  # best of three per leg: see the synthetic and unit tests
+    complete = len(proto._trial_results)
+    used = res.trials[:complete] or res.trials
+    for key, m in res.metrics.items():
+        per = [tr.metrics[key].value for tr in used if key in tr.metrics]
+        finite = [v for v in per if np.isfinite(v)]
+        assert m.reliability is not None and m.reliability.n == len(finite), key
+        if finite:
+            assert m.value == pytest.approx(np.mean(finite)), key
+        if len(finite) >= 2:
+            assert m.reliability.typical_error == pytest.approx(np.std(finite, ddof=1)), key
+
+
+def _lifted_jump(s, T: float):
+    """Real standing frames (0–11, looped) moved up along a flight of ``T`` s (synthetic)."""
+    fps = s.fps
+    order = np.r_[np.arange(12), np.arange(10, 0, -1)]
+    idx = np.resize(order, int(4 * fps))
+    t = np.arange(idx.size) / fps
+    lm = s.landmarks[idx].copy()
+    height_px = ck.body_height_px(s.frame(0))
+    stature = 1.75
+    t0 = 2.004
+    k = (t >= t0) & (t <= t0 + T)
+    rise = np.zeros_like(t)
+    rise[k] = G * T / 2 * (t[k] - t0) - G * (t[k] - t0) ** 2 / 2
+    lm[..., 1] -= (rise * height_px / stature / s.image_size[1])[:, None]
+    return sp.series(t, lm, s.world[idx], image_size=s.image_size, source="pose2sim looped")
+
+
+def test_jump_trials_on_real_frames_report_the_known_spread(pose2sim_series) -> None:
+    """Three jumps of 0.45, 0.50 and 0.55 s flight on real frames: mean and spread come back."""
+    s = pose2sim_series(1)
+    takes = [_lifted_jump(s, T) for T in (0.45, 0.50, 0.55)]
+    # the rest outlasts the end of each take: every trial starts at the start of its take
+    res = JumpHeight(jumps=1, rest=2.5).run(join_takes(*takes, gap=2.0))
+    assert len(res.trials) == 3
+    flights = [tr.value("flight_time") for tr in res.trials]
+    stature = 1.75
+    expected = [np.sqrt(T**2 - 8 * 0.01 * stature / G) for T in (0.45, 0.50, 0.55)]
+    assert flights == pytest.approx(expected, abs=1.0 / s.fps)
+    m = res.metrics["flight_time"]
+    assert m.value == pytest.approx(np.mean(flights))
+    assert m.reliability.typical_error == pytest.approx(np.std(flights, ddof=1))
+    assert m.reliability.mdc95 == pytest.approx(1.96 * np.sqrt(2) * np.std(flights, ddof=1))

@@ -148,13 +148,18 @@ class SelfTest(ipywidgets.VBox):
     camera
         Extra keyword arguments for the :class:`PoseCamera` (``width``, ``fps_cap``...).
     **protocol_options
-        Passed to the protocol (``side``, ``countdown`` in s, ``hold_to_start`` in s...).
+        Passed to the protocol (``side``, ``countdown`` in s, ``hold_to_start`` in s,
+        ``trials`` — repeats, default 3, and ``rest`` in s between them; balance also ``age``
+        and ``eyes``...). The result card shows each metric's mean ± typical error over the
+        trials, the smallest real change, the measured camera error (or that it is not measured
+        from this view) and a verdict per threshold, "can't tell" where the threshold lies
+        within the error.
 
     Examples
     --------
     >>> st = SelfTest("pelvic_tilt", save=False)
     >>> st.panel.title, st.camera.test
-    ('Pelvic tilt control', 'pelvic_tilt')
+    ('Trunk–thigh control (pelvic tilt proxy)', 'pelvic_tilt')
     """
 
     def __init__(
@@ -219,6 +224,7 @@ class SelfTest(ipywidgets.VBox):
                 self.panel.progress = progress
 
     def _on_result(self, result: dict[str, Any]) -> None:
+        result = {**result, "changes": [*result.get("changes", []), *self.since_last(result)]}
         saved: dict[str, Any] = {}
         if self.save:
             saved = self.save_result()
@@ -229,6 +235,29 @@ class SelfTest(ipywidgets.VBox):
             self.panel.phase = "done"
             self.panel.message = ""
         self.camera.stop()  # the test is over: turn the camera off
+
+    def since_last(self, result: dict[str, Any]) -> list[dict[str, Any]]:
+        """Today's result against the last one saved for this test, metric by metric.
+
+        Only metrics with a smallest real change in both sessions are compared (see
+        :func:`course.progress.since_last`); the log is only read. Returns JSON-ready dicts.
+        """
+        from datetime import datetime, timezone
+
+        from course.progress import Entry, ProgressError, ProgressLog, since_last
+
+        try:
+            last = ProgressLog(self.log_path).previous(str(result.get("test", "")))
+        except ProgressError as exc:
+            unread = f"Today vs last time: your log could not be read ({exc})."
+            return [{"label": "today vs last time", "difference": None, "mdc": None,
+                     "real": None, "unit": "", "text": unread}]  # fmt: skip
+        if last is None:
+            return []
+        now = Entry(0, datetime.now(timezone.utc), last.test, str(result.get("side", "")),
+                    0.0, False, result.get("metrics", {}), "")  # fmt: skip
+        names = [k for k in now.metrics if now.mdc(k) > 0 and last.mdc(k) > 0]
+        return [since_last(now, last, k).to_dict() for k in names]
 
     def save_result(self) -> dict[str, Any]:
         """Record the finished test in the learner's log; returns ``{id, timestamp, path}``."""

@@ -25,6 +25,7 @@ from course.lessons import demos
 from course.progress import Entry, ProgressLog
 from course.selftests import PelvicTilt, SingleLegBalance
 from course.selftests.results import Result
+from course.selftests.trials import join_takes
 
 __all__ = [
     "atan",
@@ -86,9 +87,10 @@ def temporary_folder() -> Path:
 def demo_log(path: str | Path, *, days: int = 28, seed: int = 1) -> ProgressLog:
     """Fill a NEW log at ``path`` with a month of DEMO results (never the learner's own log).
 
-    Every other day a pelvic tilt and a single-leg balance test are run on SYNTHETIC stick-figure
-    sequences (:mod:`course.lessons.demos`) whose range and steadiness improve slowly, with
-    day-to-day noise; each entry's note says ``"DEMO"``.
+    Every other day a pelvic tilt and a single-leg balance test (three trials each, so every
+    session has its smallest real change) are run on SYNTHETIC stick-figure sequences
+    (:mod:`course.lessons.demos`) whose range and steadiness improve slowly, with day-to-day
+    noise; each entry's note says ``"DEMO"``.
 
     Parameters
     ----------
@@ -118,22 +120,36 @@ def demo_log(path: str | Path, *, days: int = 28, seed: int = 1) -> ProgressLog:
     for day in range(0, days, 2):
         when = start + timedelta(days=day)
         progress = day / days
-        tilt = demos.pelvic_tilt(
-            anterior=9 + 4 * progress + rng.normal(0, 1.0),
-            posterior=5 + 3 * progress + rng.normal(0, 1.0),
-        )
-        log.record(PelvicTilt().run(tilt), notes="DEMO (synthetic)", when=when)
-        lift = 6 + 10 * progress + rng.normal(0, 2.0)
-        balance = demos.single_leg_balance(
-            left=(2.0, 2.0 + lift), right=(5.0 + lift, 5.0 + 1.8 * lift),
-            sway_m=0.012 - 0.004 * progress + abs(rng.normal(0, 0.001)),
-        )  # fmt: skip
-        log.record(SingleLegBalance(trials=2).run(balance), notes="DEMO (synthetic)", when=when)
+        tilts = [
+            demos.pelvic_tilt(
+                anterior=9 + 4 * progress + rng.normal(0, 1.0),
+                posterior=5 + 3 * progress + rng.normal(0, 1.0),
+            )
+            for _ in range(3)
+        ]  # three trials a session, a rest in between (see join_takes)
+        tilt = PelvicTilt(rest=2.0).run(join_takes(*tilts, gap=3.0))
+        log.record(tilt, notes="DEMO (synthetic)", when=when)
+        stances = []
+        for _ in range(3):
+            lift = 6 + 10 * progress + rng.normal(0, 2.0)
+            stances.append(
+                demos.single_leg_balance(
+                    left=(2.0, 2.0 + lift), right=(5.0 + lift, 5.0 + 1.8 * lift),
+                    sway_m=0.012 - 0.004 * progress + abs(rng.normal(0, 0.001)),
+                )
+            )  # fmt: skip
+        balance = SingleLegBalance(eyes="open", age=35).run(join_takes(*stances, gap=1.0))
+        log.record(balance, notes="DEMO (synthetic)", when=when)
     return log
 
 
 def progress_figure(entries: Sequence[Entry], metrics: Sequence[str], *, title: str) -> go.Figure:
-    """One panel per metric of the recorded results, over days.
+    """One panel per metric of the recorded results over days, with the smallest real change.
+
+    A shaded band spans the first result ± its smallest real change (MDC95, from that
+    session's trials; the median MDC95 of the log when the first session had one trial): a
+    later result is a real change only outside it, and those results are drawn as filled
+    diamonds (hover says "real change"); results inside the band are open circles.
 
     Parameters
     ----------
@@ -147,7 +163,7 @@ def progress_figure(entries: Sequence[Entry], metrics: Sequence[str], *, title: 
     Returns
     -------
     plotly.graph_objects.Figure
-        Markers joined by lines; a dotted line marks each metric's first-week mean.
+        Markers joined by lines, the MDC band around the first result, real changes marked.
     """
     from plotly.subplots import make_subplots
 
@@ -156,22 +172,36 @@ def progress_figure(entries: Sequence[Entry], metrics: Sequence[str], *, title: 
             "no recorded results to plot; save a self-test result first (or use demo_log)."
         )
     fig = make_subplots(rows=len(metrics), cols=1, shared_xaxes=True, vertical_spacing=0.08)
-    first = entries[0].timestamp
     for row, name in enumerate(metrics, start=1):
         unit = next((e.metrics[name].get("unit", "") for e in entries if name in e.metrics), "")
         x = [e.timestamp for e in entries]
         y = [e.value(name) for e in entries]
+        known = [e.mdc(name) for e in entries if math.isfinite(e.mdc(name))]
+        mdc = entries[0].mdc(name)
+        if not math.isfinite(mdc) and known:
+            mdc = sorted(known)[len(known) // 2]
+        base = y[0]
+        band = math.isfinite(mdc) and math.isfinite(base)
+        real = [band and math.isfinite(v) and abs(v - base) > mdc for v in y]
         fig.add_trace(
-            go.Scatter(x=x, y=y, mode="lines+markers", name=name, showlegend=False), row=row, col=1
-        )
-        week = [
-            v for e, v in zip(entries, y, strict=True) if e.timestamp - first < timedelta(days=7)
-        ]
-        week = [v for v in week if math.isfinite(v)]
-        if week:
+            go.Scatter(
+                x=x, y=y, mode="lines+markers", name=name, showlegend=False,
+                marker={"symbol": ["diamond" if r else "circle-open" for r in real], "size": 9},
+                text=["real change" if r else "within the smallest real change" for r in real],
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.3g} (%{text})<extra></extra>",
+            ),
+            row=row, col=1,
+        )  # fmt: skip
+        if band:
+            fig.add_hrect(
+                y0=base - mdc, y1=base + mdc, row=row, col=1, fillcolor="grey", opacity=0.2,
+                line_width=0, annotation_text=f"first result ± smallest real change ({mdc:.2g})",
+                annotation_position="top left",
+            )  # fmt: skip
+        else:
             fig.add_hline(
-                y=sum(week) / len(week), line_dash="dot", row=row, col=1,
-                annotation_text="first-week mean", annotation_position="top left",
+                y=base, line_dash="dot", row=row, col=1, annotation_position="top left",
+                annotation_text="first result (smallest real change unknown: one trial)",
             )  # fmt: skip
         fig.update_yaxes(title_text=f"{name} ({unit})" if unit else name, row=row, col=1)
     fig.update_xaxes(title_text="date", row=len(metrics), col=1)

@@ -1,8 +1,14 @@
-"""Single-leg balance (front view): stance time, sway, pelvic drop and trunk lean, per leg.
+"""Single-leg balance (front view) as Springer et al. 2007 ran it: best of three per leg, 45 s cap.
 
-The lifted foot is the ankle that rises above its standing height by more than
-``lift`` × body height; the trial runs from that lift until the foot comes back down (or the
-other foot leaves the floor, or ``max_time`` is reached, 45 s as in Springer et al. 2007).
+Arms crossed on the chest; the lifted foot is the ankle that rises above its standing height by
+more than ``lift`` × body height; a stance runs from that lift until the foot comes back down,
+the stance foot moves, or the 45 s ceiling is reached. Each stance is one capture of the base
+state machine (rest, setup, countdown between them); the plan alternates legs, ``trials`` stances
+per leg, eyes open then eyes closed. Each leg's best of its trials is placed relative to the
+learner's age group (:mod:`course.selftests.norms`), never used as a pass mark, and the spread
+of the trials gives the typical error and smallest real change that decide whether the legs
+really differ.
+
 Sway is the path of the hip midpoint in the image, normalised by body height (reported in
 % of height), or in metres when the learner's ``height_m`` is given (image scale × height; valid
 for a front view at a fixed distance). MediaPipe's world landmarks cannot give it: their origin is
@@ -12,6 +18,7 @@ the hip midpoint itself, so the hips never move in them.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
@@ -21,44 +28,10 @@ from course.schema import Pose
 from course.selftests import checks as ck
 from course.selftests import kinematics as kin
 from course.selftests.base import Protocol
-from course.selftests.results import Metric, Result, Threshold, assemble
+from course.selftests.norms import NORMS_SOURCE, place
+from course.selftests.reliability import Change, change, mdc95, reliability
+from course.selftests.results import Metric, Result, assemble
 from course.selftests.trace import Trace, nanmed, nanpct
-
-SPRINGER = (
-    "Springer et al. 2007, J Geriatr Phys Ther 30:8 — unipedal stance, n = 549, best of three "
-    "trials, 45 s ceiling; values here are rounded and pooled over sexes"
-)
-#: Approximate best-of-three single-leg stance times (s) by age band, rounded and pooled over
-#: sexes from Springer et al. 2007 (the paper tabulates men and women separately). The values were
-#: written down without the paper at hand: check them against its tables before relying on them.
-NORMS: dict[str, tuple[tuple[int, int, float], ...]] = {
-    "open": ((18, 39, 43.0), (40, 49, 40.0), (50, 59, 37.0), (60, 69, 27.0), (70, 79, 15.0),
-             (80, 120, 6.0)),
-    "closed": ((18, 39, 15.0), (40, 49, 13.0), (50, 59, 8.0), (60, 69, 4.0), (70, 79, 3.0),
-               (80, 120, 2.0)),
-}  # fmt: skip
-
-
-def norm_time(age: float | None, eyes: str = "open") -> tuple[float, str]:
-    """Typical best-of-three single-leg stance time (s) for ``age`` and a note on its use.
-
-    Examples
-    --------
-    >>> norm_time(65)
-    (27.0, 'age 60–69, eyes open')
-    """
-    if eyes not in NORMS:
-        raise ValueError(f"eyes must be 'open' or 'closed'; got {eyes!r}.")
-    table = NORMS[eyes]
-    if age is None:
-        return table[0][2], f"no age given: compared with ages 18–39, eyes {eyes}"
-    if age < 18:
-        return table[0][2], f"no norms under 18: compared with ages 18–39, eyes {eyes}"
-    for lo, hi, value in table:
-        if lo <= age <= hi:
-            label = f"{lo}+" if hi >= 120 else f"{lo}–{hi}"
-            return value, f"age {label}, eyes {eyes}"
-    return table[-1][2], f"age 80+, eyes {eyes}"
 
 
 def foot_offsets(px: NDArray[np.float64], height_px: float) -> tuple[float, float]:
@@ -105,41 +78,50 @@ def lifted_foot(
     return ""
 
 
+ARMS = "arms crossed on your chest"
+
+
 class SingleLegBalance(Protocol):
-    """Stand on one leg as long as you can (front view); optionally one trial per leg.
+    """Stand on one leg as long as you can (front view): best of ``trials`` per leg, 45 s cap.
 
     Parameters
     ----------
     trials
-        1 (one leg, ``side`` or whichever you stand on) or 2 (one trial per leg).
+        Stances per leg and eyes condition (1–10; 3 as in Springer et al. 2007). The best
+        counts; the spread gives your typical error.
+    legs
+        2 (alternate legs, the first one ``side`` or whichever you stand on first) or 1.
     side
         Stance leg of the first trial: ``"left"``, ``"right"`` or ``"auto"``.
     eyes
-        ``"open"`` or ``"closed"``: selects the norm.
+        ``"open"``, ``"closed"`` or ``"both"`` (eyes open first, then closed, as in the study).
     age
-        Age in years, to pick the norm's age band (None: the 18–39 band, said in the result).
+        Age in years. Without it the result cannot be placed in an age group (the card asks
+        for it); there is no default age.
     height_m
         Body height in metres: sway in metres instead of % of body height.
     max_time
-        Ceiling of a trial in seconds (45 s as in the norm study).
+        Ceiling of a stance in seconds (45 s as in the norm study).
     lift
         Ankle rise that counts as lifted, as a fraction of body height.
     min_lift
-        Seconds a foot must stay lifted before a trial counts.
+        Seconds a foot must stay lifted before a stance counts.
     stance_shift
-        The trial ends if the stance ankle moves more than this fraction of body height (a hop
+        The stance ends if the stance ankle moves more than this fraction of body height (a hop
         or a shuffle), as in the norm study's stopping rules.
     timeout
-        Capture gives up after this many seconds without finishing the trials.
+        A capture gives up after this many seconds without a stance (the test then ends).
 
     Examples
     --------
-    >>> SingleLegBalance(trials=2, age=30).norm
-    43.0
+    >>> p = SingleLegBalance(trials=3, eyes="both", age=30)
+    >>> p.n_captures, p.plan[:3]
+    (12, [('open', 'first'), ('open', 'second'), ('open', 'first')])
     """
 
     name = "single_leg_balance"
     smoothing = False  # event timing / sway: smoothing lag would bias them
+    combine_single = True  # even one stance is placed by age
     overlay_angles = ("pelvic_obliquity",)
     title = "Single-leg balance"
     view = "front"
@@ -147,7 +129,8 @@ class SingleLegBalance(Protocol):
     limitations: ClassVar[tuple[str, ...]] = (
         "Sway is the hip midpoint seen by the camera, not the centre of pressure of a force "
         "plate: compare your own results over time, not with laboratory stabilometry values.",
-        "The age norms are the best of three trials: repeat the test and compare your best.",
+        "The camera cannot see whether your eyes are closed or your arms stay crossed: the "
+        "reference values hold only if you do both as instructed.",
         "The camera must look at you level and square-on: seen from above at an angle, a foot "
         "that is farther away also looks lifted.",
     )
@@ -155,9 +138,10 @@ class SingleLegBalance(Protocol):
     def __init__(
         self,
         *,
-        trials: int = 1,
+        trials: int = 3,
+        legs: int = 2,
         side: str = "auto",
-        eyes: str = "open",
+        eyes: str = "both",
         age: float | None = None,
         height_m: float | None = None,
         max_time: float = 45.0,
@@ -167,31 +151,47 @@ class SingleLegBalance(Protocol):
         timeout: float = 180.0,
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        rest: float | None = None,
     ) -> None:
-        if trials not in (1, 2):
-            raise ValueError(f"trials must be 1 or 2 (one per leg); got {trials!r}.")
+        if legs not in (1, 2):
+            raise ValueError(f"legs must be 1 or 2 (alternate both legs); got {legs!r}.")
+        if eyes not in ("open", "closed", "both"):
+            raise ValueError(f"eyes must be 'open', 'closed' or 'both'; got {eyes!r}.")
         if height_m is not None and not (0.5 < height_m < 2.8):
             raise ValueError(f"height_m must be a body height in metres (0.5–2.8); got {height_m}.")
-        self.n_trials = trials
+        if age is not None and (
+            isinstance(age, bool) or not isinstance(age, (int, float)) or not 0 < age < 120
+        ):
+            raise ValueError(f"age must be your age in years (1–119); got {age!r}.")
+        self.legs = legs
         self.eyes = eyes
+        self.conditions: tuple[str, ...] = ("open", "closed") if eyes == "both" else (eyes,)
         self.age = age
-        self.norm, self.norm_note = norm_time(age, eyes)
         self.height_m = height_m
         self.max_time = float(max_time)
         self.lift = float(lift)
         self.min_lift = float(min_lift)
         self.stance_shift = float(stance_shift)
         self.timeout = float(timeout)
-        super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
+        order = ("first", "second")[:legs]
+        self.plan: list[tuple[str, str]] = [
+            (e, leg) for e in self.conditions for _ in range(trials) for leg in order
+        ]
+        super().__init__(
+            side=side, countdown=countdown, hold_to_start=hold_to_start, trials=trials, rest=rest
+        )
 
     @property
-    def thresholds(self) -> tuple[Threshold, ...]:
-        """The pass criterion: stance time at least the age norm (capped at ``max_time``)."""
-        return (
-            Threshold(
-                "time", ">=", min(self.norm, self.max_time), "s", f"{SPRINGER}; {self.norm_note}"
-            ),
-        )
+    def n_captures(self) -> int:
+        """Stances in the whole test: ``trials`` × ``legs`` × eyes conditions."""
+        return len(self.plan)
+
+    def _captures(self) -> int:
+        return self.n_captures
+
+    def _trial_label(self, index: int) -> str:
+        eyes, _ = self.plan[min(index, len(self.plan) - 1)]
+        return f"stance {index + 1} of {self.n_captures} (eyes {eyes})"
 
     def setup_checks(self, pose: Pose) -> list[ck.Check]:
         """Front view, framing, distance, and both feet flat side by side before starting."""
@@ -209,12 +209,19 @@ class SingleLegBalance(Protocol):
             )
         return checks
 
+    def reset(self) -> None:
+        """Forget everything measured and go back to ``setup``."""
+        self.first_leg = "" if self.requested_side == "auto" else self.requested_side
+        super().reset()
+
     def _reset_capture(self) -> None:
         self.height_px = math.nan
         self.baseline = Trace()
-        self.done_trials: list[Result] = []
         self.current: Trace | None = None
         self.stance = ""
+        self.stance_time = math.nan
+        self.stance_end = ""
+        self.trial_start = math.nan
         self.lift_since: float | None = None
         self.down_since: float | None = None
         self.moved_since: float | None = None
@@ -223,16 +230,17 @@ class SingleLegBalance(Protocol):
     def _begin(self, pose: Pose, t: float) -> None:
         self.height_px = ck.body_height_px(pose)
 
-    def _expected_stance(self) -> str:
-        if not self.done_trials:
-            return "" if self.requested_side == "auto" else self.requested_side
-        return ck.other(self.done_trials[0].side)
+    def _now(self) -> tuple[str, str]:
+        """``(eyes, expected stance leg or "")`` of the capture under way."""
+        eyes, which = self.plan[min(len(self._trial_results), len(self.plan) - 1)]
+        if not self.first_leg:
+            return eyes, ""
+        return eyes, self.first_leg if which == "first" else ck.other(self.first_leg)
 
     def _capture(self, pose: Pose | None, t: float) -> tuple[str, dict[str, float], bool, float]:
         elapsed = t - self.started_at
-        prog = len(self.done_trials) / self.n_trials
         if pose is None:
-            return "I lost you: stay in the picture.", {}, False, prog
+            return "I lost you: stay in the picture.", {}, False, 0.0
         px = pose.pixels
         dy, _ = foot_offsets(px, self.height_px)
         if len(self.baseline) < 3:
@@ -240,29 +248,32 @@ class SingleLegBalance(Protocol):
         base = nanmed(self.baseline["dy"])
         lifted = lifted_foot(px, self.height_px, baseline=base, lift=self.lift)
         live = {"foot_height_difference_pct": 100.0 * (dy - base)}
+        eyes, want = self._now()
         if self.current is None:
-            want = self._expected_stance()
             if lifted and (not want or ck.other(lifted) == want):
                 self.lift_since = t if self.lift_since is None else self.lift_since
                 if t - self.lift_since >= self.min_lift:
                     self.stance = ck.other(lifted)
+                    self.first_leg = self.first_leg or self.stance
                     self.current = Trace()
                     self.trial_start = self.lift_since
-                    self.down_since = None
-                    self.moved_since = None
                     self.anchor = px[ck.side_index(self.stance, "ankle")].copy()
-                return "Hold it!", live, False, prog
+                return "Hold it!", live, False, 0.0
             self.lift_since = None
             if elapsed > self.timeout:
+                self._give_up = True
                 return "Time is up.", live, True, 1.0
             if lifted:
-                return f"Stand on your {want} leg this time.", live, False, prog
-            if self.done_trials:
-                nxt = ck.other(self.done_trials[0].side)
-                return f"Rest, then stand on your {nxt} leg.", live, False, prog
+                return f"Stand on your {want} leg this time.", live, False, 0.0
             leg = f"stand on your {want} leg" if want else "lift one foot off the floor"
-            return f"Arms crossed, {leg} and hold still.", live, False, prog
-        # a trial is running
+            close = ", then close your eyes" if eyes == "closed" else ", eyes open"
+            return f"With your {ARMS}, {leg}{close}, and hold still.", live, False, 0.0
+        return self._stance_frame(px, t, dy - base, live)
+
+    def _stance_frame(
+        self, px: NDArray[np.float64], t: float, rise: float, live: dict[str, float]
+    ) -> tuple[str, dict[str, float], bool, float]:
+        assert self.current is not None
         hip = 0.5 * (px[ck.side_index("left", "hip")] + px[ck.side_index("right", "hip")])
         drop = float(kin.hip_drop(px, stance=self.stance))
         lean = float(kin.lateral_trunk_lean(px, stance=self.stance))
@@ -271,7 +282,7 @@ class SingleLegBalance(Protocol):
         held = t - self.trial_start
         live.update({"time_s": held, "pelvic_drop_deg": drop, "trunk_lean_deg": lean})
         ended = ""
-        up = (dy - base) * (1.0 if self.stance == "left" else -1.0)  # lifted foot above stance
+        up = rise * (1.0 if self.stance == "left" else -1.0)  # lifted foot above stance
         if up < self.lift / 2:
             self.down_since = t if self.down_since is None else self.down_since
             if t - self.down_since >= 0.1:
@@ -287,23 +298,45 @@ class SingleLegBalance(Protocol):
             self.moved_since = None
         if held >= self.max_time:
             ended = f"you reached the {self.max_time:.0f} s ceiling"
+        progress = min(held / self.max_time, 1.0)
         if not ended:
-            return f"Hold it! {held:.1f} s", live, False, prog
+            return f"Hold it! {held:.1f} s", live, False, progress
         end_t = t
         if ended.startswith("your lifted") and self.down_since is not None:
             end_t = self.down_since
         elif ended.startswith("your stance") and self.moved_since is not None:
             end_t = self.moved_since
-        self._close_trial(min(end_t - self.trial_start, self.max_time), ended)
-        if len(self.done_trials) >= self.n_trials:
-            return "Done.", live, True, 1.0
-        return f"Trial over: {ended}. Rest, then stand on your other leg.", live, False, 0.5
+        self.stance_time = min(end_t - self.trial_start, self.max_time)
+        self.stance_end = ended
+        return f"Stance over: {ended}.", live, True, 1.0
 
-    def _close_trial(self, time_s: float, ended: str) -> None:
-        assert self.current is not None
-        tr = self.current
+    def finish(self) -> None:
+        """End capture now; a stance still running ends at the last frame."""
+        if self.phase == "capture" and self.current is not None and len(self.current):
+            self.stance_time = min(float(self.current.t[-1] - self.trial_start), self.max_time)
+            self.stance_end = "the recording ended"
+        super().finish()
+
+    def _result(self) -> Result:
+        """One stance: time, sway, hip-line tilt and trunk lean (no pass mark)."""
+        eyes, _ = self._now()
+        if self.current is None or not math.isfinite(self.stance_time):
+            return Result(
+                test=self.name,
+                metrics={},
+                score=math.nan,
+                passed=False,
+                thresholds=(),
+                feedback="No single-leg stance was seen: lift one foot clearly off the floor "
+                f"(at least {100 * self.lift:.0f} % of your height) and hold it.",
+                side="",
+                started_at=self.started_at,
+                duration=self.duration,
+                warnings=self._warnings(),
+            )
+        tr, time_s = self.current, self.stance_time
         metrics: dict[str, Metric] = {
-            "time": Metric(time_s, "s", f"single-leg stance time ({ended})"),
+            "time": Metric(time_s, "s", f"single-leg stance time ({self.stance_end})"),
         }
         metrics.update(self._sway(tr))
         metrics["pelvic_drop"] = Metric(
@@ -313,34 +346,22 @@ class SingleLegBalance(Protocol):
         metrics["trunk_lean"] = Metric(
             nanmed(tr["lean"]), "deg", "trunk from vertical, + toward the stance leg (median)"
         )
-        values = {k: m.value for k, m in metrics.items()}
-        ths = self.thresholds
-        notes = [
-            f"You stood {time_s:.1f} s on your {self.stance} leg "
-            f"(typical best of three: {self.norm:.0f} s, {self.norm_note})."
-        ]
-        if values["pelvic_drop"] > 4.0:
-            notes.append(
-                "Your pelvis dropped on the lifted side: strengthen the stance-side glutes."
-            )
-        if abs(values["trunk_lean"]) > 5.0:
-            notes.append("Your trunk leaned sideways to balance.")
-        warn = [] if ended != "the recording ended" else ["The recording ended during the trial."]
-        self.done_trials.append(
-            assemble(
-                self.name,
-                metrics,
-                thresholds=ths,
-                soft={"time": ths[0].value},
-                feedback=" ".join(notes),
-                side=self.stance,
-                started_at=float(self.trial_start),
-                duration=float(time_s),
-                warnings=self._warnings(*warn),
-            )
+        warn = (
+            ["The recording ended during the stance."]
+            if self.stance_end.startswith("the rec")
+            else []
         )
-        self.current = None
-        self.lift_since = None
+        return assemble(
+            self.name,
+            self._with_errors(metrics),
+            thresholds=(),
+            soft={},
+            feedback=f"You stood {time_s:.1f} s on your {self.stance} leg, eyes {eyes}.",
+            side=self.stance,
+            started_at=float(self.trial_start),
+            duration=float(time_s),
+            warnings=self._warnings(*warn),
+        )
 
     def _sway(self, tr: Trace) -> dict[str, Metric]:
         from course.analysis.balance import sway_metrics
@@ -363,59 +384,76 @@ class SingleLegBalance(Protocol):
             "sway_area_95": Metric(sm.ellipse_area_95, f"({unit})²", "95 % ellipse area"),
         }
 
-    def finish(self) -> None:
-        """End capture now; a trial still running ends at the last frame."""
-        if self.phase == "capture" and self.current is not None and len(self.current):
-            self._close_trial(
-                min(float(self.current.t[-1] - self.trial_start), self.max_time),
-                "the recording ended",
-            )
-        super().finish()
-
-    def _result(self) -> Result:
-        trials = tuple(self.done_trials)
-        if not trials:
-            return Result(
-                test=self.name,
-                metrics={},
-                score=0.0,
-                passed=False,
-                thresholds=self.thresholds,
-                feedback="No single-leg stance was seen: lift one foot clearly off the floor "
-                f"(at least {100 * self.lift:.0f} % of your height) and hold it.",
-                side=self.requested_side if self.requested_side != "auto" else "",
-                started_at=self.started_at,
-                duration=self.duration,
-                warnings=self._warnings(),
-                completed=True,
-            )
-        if len(trials) == 1:
-            return trials[0]
+    def _combine(self, trials: tuple[Result, ...], *, complete: int) -> Result:
+        """Best of the trials per leg and eyes condition, placed by age; legs compared by MDC."""
+        groups: dict[tuple[str, str], list[Result]] = {}
+        for i, tr in enumerate(trials):
+            if "time" in tr.metrics and math.isfinite(tr.value("time")):
+                groups.setdefault((self.plan[min(i, len(self.plan) - 1)][0], tr.side), []).append(
+                    tr
+                )
         metrics: dict[str, Metric] = {}
-        for tr in trials:
-            for k, m in tr.metrics.items():
-                metrics[f"{k}_{tr.side}"] = m
-        times = [tr.value("time") for tr in trials]
-        asym = 100.0 * abs(times[0] - times[1]) / max(max(times), 1e-9)
-        metrics["time_asymmetry"] = Metric(asym, "%", "difference between legs / longer time")
-        feedback = " ".join(tr.feedback for tr in trials)
-        if asym > 25.0:
-            weaker = trials[int(np.argmin(times))].side
-            feedback += f" Your {weaker} leg is clearly weaker: practise it more."
+        placements: list[str] = []
+        changes: list[Change] = []
+        for eyes in self.conditions:
+            best_of: dict[str, tuple[float, float]] = {}  # leg -> (best time, typical error)
+            for leg in ("left", "right"):
+                got = groups.get((eyes, leg), [])
+                if not got:
+                    continue
+                key = ("" if eyes == "open" else "_closed") + (f"_{leg}" if self.legs == 2 else "")
+                times = [tr.value("time") for tr in got]
+                best = got[int(np.argmax(times))]
+                for k, m in best.metrics.items():
+                    rel = reliability(
+                        [tr.metrics[k].value if k in tr.metrics else math.nan for tr in got]
+                    )
+                    summary = "best" if k == "time" else "best stance"
+                    metrics[f"{k}{key}"] = replace(m, reliability=rel, summary=summary)
+                best_of[leg] = (max(times), reliability(times).typical_error)
+                placements.append(
+                    place(max(times), age=self.age, eyes=eyes, leg=leg if self.legs == 2 else "")
+                )
+            if len(best_of) == 2:
+                (bl, el), (br, er) = best_of["left"], best_of["right"]
+                pooled = math.sqrt((el**2 + er**2) / 2.0)
+                suffix = "" if eyes == "open" else "_closed"
+                metrics[f"time_asymmetry{suffix}"] = Metric(
+                    100.0 * abs(bl - br) / max(bl, br, 1e-9), "%",
+                    "difference between the legs' best times / the longer one",
+                )  # fmt: skip
+                changes.append(
+                    change(bl, br, mdc95(pooled), label=f"left vs right, eyes {eyes}", unit="s")
+                )
+        used = trials[:complete] or trials
+        warnings = list(dict.fromkeys(w for tr in trials for w in tr.warnings))
+        if complete < self.n_captures:
+            warnings.append(
+                f"Only {complete} of {self.n_captures} stances were completed: a best of fewer "
+                "trials than planned is not comparable with the reference values."
+            )
+        if not metrics:
+            feedback = trials[-1].feedback
+        else:
+            feedback = (
+                f"Best of your trials per leg ({ARMS}, {self.max_time:.0f} s cap), compared with "
+                "your age group below; left and right differ really only beyond your smallest "
+                "real change."
+            )
+        sides = {tr.side for tr in used if tr.side}
         return Result(
             test=self.name,
             metrics=metrics,
-            score=round(float(np.mean([tr.score for tr in trials])), 1),
-            passed=all(tr.passed for tr in trials),
-            thresholds=tuple(
-                Threshold(f"time_{tr.side}", ">=", th.value, th.unit, th.source)
-                for tr in trials
-                for th in tr.thresholds
-            ),
+            score=math.nan,
+            passed=False,
+            thresholds=(),
             feedback=feedback,
-            side="both",
-            started_at=self.started_at,
-            duration=self.duration,
-            warnings=self._warnings(),
+            side="both" if len(sides) > 1 else (sides.pop() if sides else ""),
+            started_at=self._first_started,
+            duration=float(self.ended_at - self._first_started),
+            warnings=(*warnings, f"Reference values: {NORMS_SOURCE}."),
             trials=trials,
+            changes=tuple(changes),
+            placement=" ".join(placements),
+            trials_planned=self.n_captures,
         )

@@ -4,6 +4,11 @@ A protocol is driven one frame at a time by :meth:`Protocol.update` and goes thr
 
 ``setup`` → ``ready`` → ``countdown`` → ``capture`` → ``done``
 
+A test runs ``trials`` captures (default 3). After each capture but the last, the protocol rests
+(phase ``ready``, ``rest`` seconds, 0 s for recordings), then goes back to ``setup`` for the next
+trial; the result is the mean of the trials with each metric's typical error and smallest real
+change (:mod:`course.selftests.reliability`), and every trial's own result in ``trials``.
+
 ``setup`` repeats the camera checks (one person, right view, whole body in frame, distance, the
 right side facing the camera) until all pass; ``ready`` asks the learner to hold the position for
 a moment; ``countdown`` counts down (0 s for recorded video); ``capture`` measures until the test
@@ -23,68 +28,19 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import ClassVar, Literal
+from dataclasses import replace
+from typing import ClassVar
 
 from course.analysis.geometry import ANGLE_NAMES
 from course.analysis.live import LiveAnalyzer, LiveFrame
 from course.schema import Pose, PoseSeries
 from course.selftests import checks as ck
+from course.selftests.errors import camera_error, derived_angle
+from course.selftests.feedback import PHASES, Feedback, Phase
 from course.selftests.results import Metric, Result, Threshold, assemble
+from course.selftests.trials import mean_of
 
 __all__ = ["PHASES", "Feedback", "Phase", "Protocol"]
-
-Phase = Literal["setup", "ready", "countdown", "capture", "done"]
-PHASES: tuple[Phase, ...] = ("setup", "ready", "countdown", "capture", "done")
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """What a protocol tells the learner after one frame.
-
-    Attributes
-    ----------
-    phase
-        ``"setup"``, ``"ready"``, ``"countdown"``, ``"capture"`` or ``"done"``.
-    message
-        One short sentence for the learner (what to do next).
-    metrics
-        Live numbers for display, name → value (units in the name suffix, e.g. ``tilt_proxy_deg``).
-    ok_to_start
-        Result of each setup check by name (``"person"``, ``"one_person"``, ``"view"``...).
-    progress
-        Fraction of the test done, 0..1.
-    frame
-        The smoothed landmarks and named angles of this frame, as recorded by the protocol (None
-        when no person was found): what the overlay draws.
-    side
-        The person's side measured (``""`` until known).
-    locked
-        True once capture started: the side and facing no longer change.
-    """
-
-    phase: Phase
-    message: str
-    metrics: Mapping[str, float] = field(default_factory=dict)
-    ok_to_start: Mapping[str, bool] = field(default_factory=dict)
-    progress: float = 0.0
-    frame: LiveFrame | None = field(default=None, repr=False)
-    side: str = ""
-    locked: bool = False
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready dict for the browser (the frame itself travels as a binary buffer)."""
-        return {
-            "phase": self.phase,
-            "message": self.message,
-            "metrics": {
-                k: (float(v) if math.isfinite(v) else None) for k, v in self.metrics.items()
-            },
-            "ok_to_start": {k: bool(v) for k, v in self.ok_to_start.items()},
-            "progress": float(self.progress),
-            "side": self.side,
-            "locked": self.locked,
-        }
 
 
 class Protocol(ABC):
@@ -100,6 +56,11 @@ class Protocol(ABC):
     hold_to_start
         Seconds the setup checks must pass in a row before the countdown (``None``: 0.5 s live,
         0 s in :meth:`run`).
+    trials
+        How many times the test is repeated (1–10, default 3): the result reports the mean and
+        the learner's own trial-to-trial error. Pass 1 for a quick look.
+    rest
+        Seconds of rest between trials (``None``: 5 s live, 0 s in :meth:`run`).
     """
 
     #: Registry name.
@@ -119,6 +80,8 @@ class Protocol(ABC):
     #: foot contact) or measure small sway set False: smoothing lag would bias them. Either way
     #: the overlay draws exactly what the protocol measures.
     smoothing: ClassVar[bool] = True
+    #: Build the result with :meth:`_combine` even for a single capture (balance: the norms).
+    combine_single: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -126,16 +89,28 @@ class Protocol(ABC):
         side: str = "auto",
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        trials: int = 3,
+        rest: float | None = None,
     ) -> None:
         if side not in {"auto", "left", "right"}:
             raise ValueError(f"side must be 'auto', 'left' or 'right'; got {side!r}.")
         if countdown is not None and not (countdown >= 0 and math.isfinite(countdown)):
             raise ValueError(f"countdown must be >= 0 seconds; got {countdown!r}.")
+        if isinstance(trials, bool) or not isinstance(trials, int) or not 1 <= trials <= 10:
+            raise ValueError(
+                f"trials must be a whole number of repeats from 1 to 10; got {trials!r}. Use 3 "
+                "to learn your own trial-to-trial error, 1 for a quick look."
+            )
+        if rest is not None and not (rest >= 0 and math.isfinite(rest)):
+            raise ValueError(f"rest must be >= 0 seconds between trials; got {rest!r}.")
         self.requested_side = side
+        self.n_trials = trials
         self._countdown_cfg = countdown
         self._hold_cfg = hold_to_start
+        self._rest_cfg = rest
         self.countdown = 3.0 if countdown is None else float(countdown)
         self.hold_to_start = 0.5 if hold_to_start is None else float(hold_to_start)
+        self.rest = 5.0 if rest is None else float(rest)
         self.reset()
 
     # -- state -------------------------------------------------------------------------------
@@ -156,6 +131,12 @@ class Protocol(ABC):
         self._frames_missing = 0
         self._extra_warnings: list[str] = []
         self._cut_short = False
+        self._trial_results: list[Result] = []
+        self._partial: Result | None = None
+        self._rest_until = -math.inf
+        self._first_started = math.nan
+        self._give_up = False
+        self._soft: Mapping[str, float] = {}
         #: One-Euro smoothing and the named angles of every frame (compiled core): the protocol
         #: scores the smoothed landmarks and angles that the live overlay draws.
         self.analyzer = LiveAnalyzer(
@@ -251,7 +232,26 @@ class Protocol(ABC):
             fb = self._setup_frame(pose, t)
         return replace(fb, frame=self.frame, side=self.side, locked=self._locked)
 
+    def _captures(self) -> int:
+        """Captures the whole test takes (``trials``; balance: trials × legs × conditions)."""
+        return self.n_trials
+
+    def _trial_label(self, index: int) -> str:
+        """Name of capture ``index`` (0-based) for messages."""
+        return f"trial {index + 1} of {self._captures()}"
+
+    def _rest_message(self, remaining: float) -> str:
+        done = len(self._trial_results)
+        return (
+            f"{self._trial_label(done - 1).capitalize()} done. Rest {math.ceil(remaining)} s, "
+            f"then take the start position again for {self._trial_label(done)}."
+        )
+
     def _setup_frame(self, pose: Pose | None, t: float) -> Feedback:
+        if t < self._rest_until:
+            self.phase = "ready"
+            progress = len(self._trial_results) / self._captures()
+            return Feedback("ready", self._rest_message(self._rest_until - t), {}, {}, progress)
         checks = ck.run_checks(pose, self.setup_checks if pose is not None else None)
         flags = {c.name: c.ok for c in checks}
         failed = [c for c in checks if not c.ok]
@@ -280,6 +280,8 @@ class Protocol(ABC):
             return Feedback("countdown", f"Starting in {math.ceil(remaining)}…", {}, flags, 0.0)
         self.phase = "capture"
         self.started_at = t
+        if not self._trial_results:
+            self._first_started = t
         self._locked = True
         self._begin(pose, t)
         return self._capture_frame(pose, t)
@@ -291,10 +293,28 @@ class Protocol(ABC):
             self._frames_captured += 1
         message, metrics, finished, progress = self._capture(pose, t)
         self.ended_at = t
+        done = len(self._trial_results)
+        overall = (done + min(max(progress, 0.0), 1.0)) / self._captures()
         if finished:
+            self._trial_results.append(self._result())
+            if len(self._trial_results) < self._captures() and not self._give_up:
+                self._next_trial(t)
+                return Feedback("ready", self._rest_message(self.rest), metrics, {}, overall)
             self.phase = "done"
             return Feedback("done", message, metrics, {}, 1.0)
-        return Feedback("capture", message, metrics, {}, float(min(max(progress, 0.0), 1.0)))
+        return Feedback("capture", message, metrics, {}, float(overall))
+
+    def _next_trial(self, t: float) -> None:
+        """Rest, then back to ``setup`` with fresh capture buffers for the next trial."""
+        self.phase = "setup"
+        self._good_since = None
+        self._locked = False
+        self._rest_until = t + self.rest
+        self._frames_captured = 0
+        self._frames_missing = 0
+        self._extra_warnings = []
+        self._cut_short = False
+        self._reset_capture()
 
     def use_recorded_timing(self) -> None:
         """A recording has no one to wait for: a countdown or hold not set explicitly is 0 s."""
@@ -302,12 +322,17 @@ class Protocol(ABC):
             self.countdown = 0.0
         if self._hold_cfg is None:
             self.hold_to_start = 0.0
+        if self._rest_cfg is None:
+            self.rest = 0.0
 
     def finish(self) -> None:
         """End capture now (e.g. the video ended or the learner pressed stop)."""
         if self.phase == "capture":
-            self.phase = "done"
             self._cut_short = True
+            self._partial = self._result()
+            self.phase = "done"
+        elif self._trial_results:  # stopped between trials: the test ends with those done
+            self.phase = "done"
 
     def run(self, series: PoseSeries) -> Result:
         """Run the protocol over a recorded series and return the result.
@@ -333,22 +358,60 @@ class Protocol(ABC):
         return self.result()
 
     def result(self) -> Result:
-        """The result so far (call after ``done``; before capture it says why it did not start)."""
-        if not math.isfinite(self.started_at):
-            return Result(
-                test=self.name,
-                metrics={},
-                score=0.0,
-                passed=False,
-                thresholds=(),
-                feedback=self._not_started(),
-                side=self.side,
-                started_at=math.nan,
-                duration=0.0,
-                warnings=self.limitations,
-                completed=False,
-            )
-        return self._result()
+        """The result so far (call after ``done``; before capture it says why it did not start).
+
+        With one trial this is that trial's result; with several, the mean of the trials done
+        (:meth:`_combine`), each trial's own result in ``trials``.
+        """
+        trials = list(self._trial_results)
+        partial = self._partial
+        if partial is None and self.phase == "capture":
+            partial = self._result()  # asked while a trial is running
+        if partial is not None:
+            trials.append(partial)
+        if not trials:
+            return self._not_started_result()
+        if self._captures() == 1 and not self.combine_single:
+            return trials[0]
+        return self._combine(tuple(trials), complete=len(self._trial_results))
+
+    def _combine(self, trials: tuple[Result, ...], *, complete: int) -> Result:
+        """One result from several trials: each metric's mean, typical error and MDC95.
+
+        ``trials[:complete]`` ran to the end; a trial cut short is kept in ``trials`` but left
+        out of the means unless it is the only one (see :func:`~course.selftests.trials.mean_of`).
+        """
+        return mean_of(
+            self.name,
+            trials,
+            complete=complete,
+            planned=self._captures(),
+            soft=self._soft,
+            advice=self._feedback_on,
+            started_at=self._first_started,
+            ended_at=self.ended_at,
+        )
+
+    def _feedback_on(self, values: Mapping[str, float]) -> str:
+        """Advice on the mean values of several trials (``""``: reuse the last trial's)."""
+        return ""
+
+    def _not_started_result(self) -> Result:
+        """The result of a test that never reached capture."""
+        return Result(
+            test=self.name,
+            metrics={},
+            score=0.0,
+            passed=False,
+            thresholds=(),
+            feedback=self._not_started(),
+            side=self.side,
+            started_at=math.nan,
+            duration=0.0,
+            warnings=self.limitations,
+            completed=False,
+            trials_planned=self._captures(),
+        )
 
     def _not_started(self) -> str:
         if not self._setup_counts:
@@ -363,6 +426,18 @@ class Protocol(ABC):
         return text
 
     # -- helpers for subclasses ------------------------------------------------------------
+    def _with_errors(self, metrics: Mapping[str, Metric]) -> dict[str, Metric]:
+        """``metrics`` with the angle each derives from and its measured camera error attached.
+
+        The one place a metric meets the validation table (:mod:`course.selftests.errors`).
+        """
+        out = {}
+        for name, m in metrics.items():
+            angle = derived_angle(self.name, name) or ""
+            cam = camera_error(self.name, self.view, name) if angle else None
+            out[name] = replace(m, angle=angle, camera=cam)
+        return out
+
     def _scored(
         self,
         metrics: Mapping[str, Metric],
@@ -372,10 +447,14 @@ class Protocol(ABC):
         thresholds: tuple[Threshold, ...],
         warnings: tuple[str, ...] | None = None,
     ) -> Result:
-        """The result of this protocol from its measured ``metrics`` (see :func:`assemble`)."""
+        """One trial's result from its measured ``metrics`` (see :func:`assemble`).
+
+        Every metric gets its measured camera error (:meth:`_with_errors`).
+        """
+        self._soft = dict(soft)
         return assemble(
             self.name,
-            metrics,
+            self._with_errors(metrics),
             thresholds=thresholds,
             soft=soft,
             feedback=feedback,

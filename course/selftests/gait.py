@@ -72,10 +72,14 @@ class RunningGait(SideView):
         side: str = "auto",
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        trials: int = 3,
+        rest: float | None = None,
     ) -> None:
         self.capture_s = float(duration)
         self.lost_after = float(lost_after)
-        super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
+        super().__init__(
+            side=side, countdown=countdown, hold_to_start=hold_to_start, trials=trials, rest=rest
+        )
 
     def setup_checks(self, pose: Pose) -> list[ck.Check]:
         """Side view and whole body in frame; a runner may be small in the picture."""

@@ -13,6 +13,7 @@ therefore score trunk control alongside the angle and state the limit in ``warni
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -27,9 +28,21 @@ from course.selftests.trace import Trace, nanmed, nanpct, nansd
 from course.selftests.views import ScriptedSideView
 
 HARVEY = (
-    "Harvey 1998, Br J Sports Med 32:68 — modified Thomas test in 117 elite athletes: hip "
-    "11.9° below horizontal (pelvis held in posterior tilt); the webcam proxy is comparable in "
-    "spirit only"
+    "Running Form Lab heuristic: 10° past straight, chosen near the hip angle Harvey 1998 (Br J "
+    "Sports Med 32:68) reported for elite athletes on the modified Thomas test, a different, "
+    "lying clinical test; not a norm for this webcam proxy"
+)
+#: What is known about the clinical tests this self-test resembles (shown with every result).
+CLINICAL_RELIABILITY = (
+    "In clinics the modified Thomas test itself is only moderately repeatable: pass/fail "
+    "agreement between therapists κ 0.39 for the hip (Peeler & Anderson 2007, Phys Ther Sport "
+    "8:14) and κ 0.33–0.40 for the knee (rectus femoris; SEM 7°, Peeler & Anderson 2008, J Athl "
+    "Train 43:470); and it is a valid measure of hip extension only when pelvic tilt is "
+    "controlled (Vigotsky et al. 2016, PeerJ 4:e2325)."
+)
+DOORWAY_UNVALIDATED = (
+    "The kneeling doorway test has no validation or reliability data at all: treat its number "
+    "as a way to watch your own change, not as a diagnosis."
 )
 VIGOTSKY = (
     "Vigotsky et al. 2016, PeerJ 4:e2325 — thigh angle is not a valid hip-extension measure "
@@ -69,6 +82,8 @@ class HipExtension(ScriptedSideView):
         NO_PELVIS,
         "An arched lower back lets the thigh go further back without more hip extension: the "
         "number is an upper bound unless the pelvis stays tucked.",
+        CLINICAL_RELIABILITY,
+        DOORWAY_UNVALIDATED,
     )
 
     def __init__(
@@ -80,6 +95,8 @@ class HipExtension(ScriptedSideView):
         side: str = "auto",
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        trials: int = 3,
+        rest: float | None = None,
     ) -> None:
         if mode not in {"kneeling", "standing"}:
             raise ValueError(f"mode must be 'kneeling' or 'standing'; got {mode!r}.")
@@ -106,7 +123,9 @@ class HipExtension(ScriptedSideView):
                 ),
             )
             self.ready_message = "Stand side-on, tested leg nearest the camera, hand on a wall."
-        super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
+        super().__init__(
+            side=side, countdown=countdown, hold_to_start=hold_to_start, trials=trials, rest=rest
+        )
 
     @property
     def thresholds(self) -> tuple[Threshold, ...]:
@@ -213,7 +232,7 @@ class HipExtension(ScriptedSideView):
             "trunk_back_lean": 10.0,
             "trunk_change": 10.0,
         }
-        feedback = self._feedback(values)
+        feedback = self._feedback_on(values)
         return self._scored(
             metrics,
             thresholds=ths,
@@ -222,7 +241,7 @@ class HipExtension(ScriptedSideView):
             warnings=self._warnings(f"mode: {self.mode}"),
         )
 
-    def _feedback(self, v: dict[str, float]) -> str:
+    def _feedback_on(self, v: Mapping[str, float]) -> str:
         if self.mode == "kneeling":
             if not v["trunk_back_lean"] <= 5.0:
                 return (
@@ -276,10 +295,14 @@ class GluteBridge(Protocol):
         side: str = "auto",
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        trials: int = 3,
+        rest: float | None = None,
     ) -> None:
         self.capture_s = float(duration)
         self.straight = float(straight)
-        super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
+        super().__init__(
+            side=side, countdown=countdown, hold_to_start=hold_to_start, trials=trials, rest=rest
+        )
 
     @property
     def thresholds(self) -> tuple[Threshold, ...]:

@@ -81,6 +81,8 @@ class JumpHeight(Protocol):
         side: str = "auto",
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        trials: int = 3,
+        rest: float | None = None,
     ) -> None:
         if jumps < 1:
             raise ValueError(f"jumps must be at least 1; got {jumps}.")
@@ -89,7 +91,9 @@ class JumpHeight(Protocol):
         self.baseline_s = float(baseline)
         self.air = float(air)
         self.contact = float(contact)
-        super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
+        super().__init__(
+            side=side, countdown=countdown, hold_to_start=hold_to_start, trials=trials, rest=rest
+        )
 
     thresholds = (Threshold("jump_height", ">=", 20.0, "cm", HEURISTIC),)
 

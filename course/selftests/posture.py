@@ -9,6 +9,7 @@ results say in their ``warnings``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import ClassVar
 
 import numpy as np
@@ -32,7 +33,11 @@ VIGOTSKY = (
 
 
 class PelvicTilt(ScriptedSideView):
-    """Explore anterior and posterior pelvic tilt, then hold neutral (side view, standing).
+    """Trunk–thigh control, a proxy for pelvic tilt: tip forward and back, then hold neutral.
+
+    What the camera measures is the trunk–thigh angle (side view, standing), which changes when
+    the pelvis tilts but also when the lower back or the hips move on their own: the result is
+    trunk–thigh control, presented as a proxy for pelvic tilt, not a pelvic tilt angle.
 
     Scripted capture: ``baseline`` s standing relaxed (the neutral reference), ``explore`` s of
     tipping the pelvis forward then tucking it under, then ``hold`` s back in neutral.
@@ -41,7 +46,7 @@ class PelvicTilt(ScriptedSideView):
     ----------
     baseline, explore, hold
         Durations of the capture segments in seconds.
-    side, countdown, hold_to_start
+    side, countdown, hold_to_start, trials, rest
         See :class:`~course.selftests.base.Protocol`.
 
     Examples
@@ -52,7 +57,7 @@ class PelvicTilt(ScriptedSideView):
 
     name = "pelvic_tilt"
     overlay_angles = ("hip_flexion", "trunk_lean")
-    title = "Pelvic tilt control"
+    title = "Trunk–thigh control (pelvic tilt proxy)"
     done_message = "Done: well held."
     record_gaps = True
     ready_message = "Stand tall and relaxed, side-on to the camera."
@@ -72,6 +77,8 @@ class PelvicTilt(ScriptedSideView):
         side: str = "auto",
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        trials: int = 3,
+        rest: float | None = None,
     ) -> None:
         self.segments = (
             ("baseline", float(baseline), "Stand relaxed: measuring your neutral posture."),
@@ -87,7 +94,9 @@ class PelvicTilt(ScriptedSideView):
             ),
             ("hold", float(hold), "Return to neutral and hold still."),
         )
-        super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
+        super().__init__(
+            side=side, countdown=countdown, hold_to_start=hold_to_start, trials=trials, rest=rest
+        )
 
     def _segment_frame(
         self, pose: Pose, t: float, segment: int, message: str
@@ -132,6 +141,15 @@ class PelvicTilt(ScriptedSideView):
         }
         values = {k: m.value for k, m in metrics.items()}
         soft = {"tilt_range": 10.0, "neutral_sd": 3.0, "neutral_offset": 5.0}
+        return self._scored(
+            metrics,
+            thresholds=self.thresholds,
+            soft=soft,
+            feedback=self._feedback_on(values),
+        )
+
+    def _feedback_on(self, values: Mapping[str, float]) -> str:
+        anterior, posterior = values["anterior_range"], values["posterior_range"]
         notes = []
         if not values["tilt_range"] >= 10.0:
             notes.append(
@@ -143,13 +161,7 @@ class PelvicTilt(ScriptedSideView):
             notes.append("Your neutral hold wobbled: breathe, brace lightly and keep still.")
         if not values["neutral_offset"] <= 3.0:
             notes.append("You did not quite return to your relaxed neutral.")
-        feedback = " ".join(notes) or "Good control: full range both ways and a steady neutral."
-        return self._scored(
-            metrics,
-            thresholds=self.thresholds,
-            soft=soft,
-            feedback=feedback,
-        )
+        return " ".join(notes) or "Good control: full range both ways and a steady neutral."
 
 
 class PostureStack(SideView):
@@ -190,9 +202,13 @@ class PostureStack(SideView):
         side: str = "auto",
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        trials: int = 3,
+        rest: float | None = None,
     ) -> None:
         self.hold = float(hold)
-        super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
+        super().__init__(
+            side=side, countdown=countdown, hold_to_start=hold_to_start, trials=trials, rest=rest
+        )
 
     def _reset_capture(self) -> None:
         self.trace = Trace()
@@ -285,6 +301,8 @@ class AnkleLean(ScriptedSideView):
         side: str = "auto",
         countdown: float | None = None,
         hold_to_start: float | None = None,
+        trials: int = 3,
+        rest: float | None = None,
     ) -> None:
         self.segments = (
             ("baseline", float(baseline), "Stand tall and relaxed."),
@@ -294,7 +312,9 @@ class AnkleLean(ScriptedSideView):
                 "Lean forward from your ankles like a plank, heels down, then come back.",
             ),
         )
-        super().__init__(side=side, countdown=countdown, hold_to_start=hold_to_start)
+        super().__init__(
+            side=side, countdown=countdown, hold_to_start=hold_to_start, trials=trials, rest=rest
+        )
 
     def _segment_frame(
         self, pose: Pose, t: float, segment: int, message: str

@@ -11,9 +11,29 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-__all__ = ["Metric", "Result", "Threshold", "assemble", "format_number", "score_thresholds"]
+from course.accuracy import MeasuredError
+from course.selftests.errors import NOT_MEASURED
+from course.selftests.reliability import Change, Reliability
+
+__all__ = [
+    "CANT_TELL",
+    "HEURISTIC_LABEL",
+    "Metric",
+    "Result",
+    "Threshold",
+    "Verdict",
+    "assemble",
+    "format_number",
+    "score_thresholds",
+]
+
+#: How every threshold that is ours (not from a publication) starts its ``source``.
+HEURISTIC_LABEL = "Running Form Lab heuristic"
+#: The verdict of a threshold that lies within the error of the measurement.
+CANT_TELL: Final = "within the error — can't tell"
+Verdict = Literal["met", "not met", "within the error — can't tell"]
 
 
 def format_number(value: float) -> str:
@@ -45,14 +65,49 @@ class Metric:
     value: float
     unit: str
     description: str = ""
+    #: Mean, typical error and MDC95 over the session's trials (None for a single trial).
+    reliability: Reliability | None = None
+    #: Named angle this metric derives from (``""``: not an angle).
+    angle: str = ""
+    #: Measured single-camera error of that angle from the test's view (None: not measured).
+    camera: MeasuredError | None = None
+    #: How ``value`` summarises several trials: ``"mean"``, ``"best"``, ``"best stance"`` or ``""``.
+    summary: str = ""
+
+    @property
+    def error(self) -> float:
+        """The error a threshold is judged against, in the metric's unit (NaN if none known).
+
+        The measured camera RMSE where one exists; otherwise the learner's own MDC95.
+        """
+        if self.camera is not None:
+            return float(self.camera.rmse)
+        if self.reliability is not None:
+            return float(self.reliability.mdc95)
+        return math.nan
+
+    @property
+    def error_note(self) -> str:
+        """What the card says about the camera error of this metric."""
+        if self.camera is not None:
+            return f"camera error {self.camera.text}"
+        return NOT_MEASURED if self.angle else ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN becomes None)."""
         v = float(self.value)
+        cam = self.camera
         return {
             "value": v if math.isfinite(v) else None,
             "unit": self.unit,
             "description": self.description,
+            "reliability": None if self.reliability is None else self.reliability.to_dict(),
+            "angle": self.angle,
+            "camera_error": None
+            if cam is None
+            else {"rmse": cam.rmse, "bias": cam.bias, "n": cam.n, "text": cam.text},
+            "error_note": self.error_note,
+            "summary": self.summary,
         }
 
 
@@ -91,6 +146,31 @@ class Threshold:
             return False
         return x >= self.value if self.op == ">=" else x <= self.value
 
+    @property
+    def heuristic(self) -> bool:
+        """True when the threshold is ours, not a published norm."""
+        return self.source.startswith(HEURISTIC_LABEL)
+
+    def verdict(self, x: float, error: float = math.nan) -> Verdict:
+        """``"met"``, ``"not met"`` or can't tell when ``x`` is closer than ``error`` to the value.
+
+        Parameters
+        ----------
+        x
+            The measured value.
+        error
+            How far the measurement may be off (same unit; NaN: unknown, plain met/not met).
+
+        Examples
+        --------
+        >>> th = Threshold("drop", "<=", 4.0, "deg", "x")
+        >>> th.verdict(6.0), th.verdict(6.0, error=23.0), th.verdict(30.0, error=23.0)
+        ('not met', "within the error — can't tell", 'not met')
+        """
+        if math.isfinite(x) and math.isfinite(error) and abs(x - self.value) < error:
+            return CANT_TELL
+        return "met" if self.met(x) else "not met"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         return {
@@ -99,6 +179,7 @@ class Threshold:
             "value": self.value,
             "unit": self.unit,
             "source": self.source,
+            "heuristic": self.heuristic,
         }
 
 
@@ -131,7 +212,19 @@ class Result:
     completed
         False if the test never reached capture (then ``feedback`` says why).
     trials
-        Per-trial results for protocols that run several trials (e.g. one per leg).
+        Per-trial results, in order, when the test ran several trials.
+    verdicts
+        One per threshold: ``"met"``, ``"not met"`` or ``"within the error — can't tell"``
+        (the value is within the measured camera error, or the learner's MDC95, of the
+        threshold).
+    changes
+        Differences judged against the learner's smallest real change (left vs right, today vs
+        last time).
+    placement
+        Where the result lies relative to a published reference group (balance: the age
+        group), or why it cannot be placed.
+    trials_planned
+        How many trials the test asked for.
     """
 
     test: str
@@ -146,6 +239,24 @@ class Result:
     warnings: tuple[str, ...] = ()
     completed: bool = True
     trials: tuple[Result, ...] = ()
+    verdicts: tuple[Verdict, ...] = ()
+    changes: tuple[Change, ...] = ()
+    placement: str = ""
+    trials_planned: int = 1
+
+    @property
+    def cant_tell(self) -> bool:
+        """True when no threshold failed but at least one lies within the error."""
+        return CANT_TELL in self.verdicts and "not met" not in self.verdicts
+
+    @property
+    def verdict(self) -> str:
+        """``"passed"``, ``"not passed"``, ``"can't tell"`` or ``"no verdict"`` (no thresholds)."""
+        if not self.thresholds:
+            return "no verdict"
+        if self.cant_tell:
+            return "can't tell"
+        return "passed" if self.passed else "not passed"
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -187,6 +298,11 @@ class Result:
             "warnings": list(self.warnings),
             "completed": self.completed,
             "trials": [tr.to_dict() for tr in self.trials],
+            "verdicts": list(self.verdicts),
+            "verdict": self.verdict,
+            "changes": [c.to_dict() for c in self.changes],
+            "placement": self.placement,
+            "trials_planned": self.trials_planned,
         }
 
     def text(self, *, metrics: Sequence[str] | None = None) -> str:
@@ -204,17 +320,19 @@ class Result:
         --------
         >>> r = Result("demo", {"x": Metric(1.234, "deg")}, 50.0, False, (), "Try again.", "", 0, 1)
         >>> print(r.text())
-        demo: score 50/100, not passed
+        demo: score 50/100, no verdict
           x  1.23 deg
         Try again.
         """
         if not self.completed:
             head = f"{self.test}: did not run"
         else:
-            verdict = "passed" if self.passed else "not passed"
-            head = f"{self.test}: score {self.score:.0f}/100, {verdict}"
+            score = f"score {self.score:.0f}/100, " if math.isfinite(self.score) else ""
+            head = f"{self.test}: {score}{self.verdict}"
         if self.side:
             head += f" (side tested: {self.side})"
+        if len(self.trials) > 1 or self.trials_planned > 1:
+            head += f", {len(self.trials)} of {self.trials_planned} trials"
         lines = [head]
         names = list(self.metrics) if metrics is None else list(metrics)
         width = max((len(n) for n in names), default=0)
@@ -225,11 +343,34 @@ class Result:
                 if not math.isfinite(m.value)
                 else f"{format_number(m.value)} {m.unit}"
             )
+            rel = m.reliability
+            if rel is not None and rel.n > 1:
+                trials = ", ".join(format_number(v) for v in rel.values)
+                how = "best" if m.summary.startswith("best") else "mean"
+                if how == "mean":
+                    value = (
+                        f"{format_number(rel.mean)} ± {format_number(rel.typical_error)} {m.unit}"
+                        f" (mean ± typical error of {rel.n} trials: {trials})"
+                    )
+                else:
+                    value += (
+                        f" ({m.summary} of {rel.n} trials: {trials}; typical error "
+                        f"{format_number(rel.typical_error)} {m.unit})"
+                    )
+                value += f"; smallest real change {format_number(rel.mdc95)} {m.unit}"
+            if m.error_note:
+                value += f"; {m.error_note}"
             lines.append(f"  {name:<{width}}  {value}")
+        verdicts: tuple[str, ...] = self.verdicts or tuple("" for _ in self.thresholds)
         lines.extend(
-            f"  criterion: {th.metric} {th.op} {th.value:g} {th.unit}  [{th.source}]"
-            for th in self.thresholds
+            f"  criterion: {th.metric} {th.op} {th.value:g} {th.unit}"
+            + (f" → {v}" if v else "")
+            + f"  [{th.source}]"
+            for th, v in zip(self.thresholds, verdicts, strict=True)
         )
+        if self.placement:
+            lines.append(f"  compared with others: {self.placement}")
+        lines.extend(f"  {c.text}" for c in self.changes)
         lines.append(self.feedback)
         lines.extend(f"  note: {w}" for w in self.warnings)
         return "\n".join(lines)
@@ -291,8 +432,15 @@ def assemble(
     duration: float,
     warnings: tuple[str, ...] = (),
     trials: tuple[Result, ...] = (),
+    changes: tuple[Change, ...] = (),
+    placement: str = "",
+    trials_planned: int = 1,
 ) -> Result:
     """A scored :class:`Result`: passed when every threshold is met, scored by ``score_thresholds``.
+
+    Each threshold gets a verdict (:meth:`Threshold.verdict`) against its metric's error
+    (:attr:`Metric.error`: the measured camera RMSE, else the learner's MDC95); a threshold
+    within that error is "can't tell" and does not count as passed.
 
     Examples
     --------
@@ -303,11 +451,22 @@ def assemble(
     (True, 100.0)
     """
     values = {k: float(m.value) for k, m in metrics.items()}
+    verdicts = tuple(
+        th.verdict(
+            values.get(th.metric, math.nan),
+            metrics[th.metric].error if th.metric in metrics else math.nan,
+        )
+        for th in thresholds
+    )
     return Result(
         test=test,
         metrics=metrics,
         score=score_thresholds(values, thresholds, soft=soft),
-        passed=all(th.met(values.get(th.metric, math.nan)) for th in thresholds),
+        passed=bool(verdicts) and all(v == "met" for v in verdicts),
+        verdicts=verdicts,
+        changes=changes,
+        placement=placement,
+        trials_planned=trials_planned,
         thresholds=thresholds,
         feedback=feedback,
         side=side,

@@ -111,32 +111,70 @@ function render({ model, el }) {
     shown = r;
     card.dataset.key = key;
     card.replaceChildren();
-    const pass = !!r.passed;
+    const VERDICTS = {
+      "passed": "✔ Passed", "not passed": "✖ Not yet",
+      "can't tell": "≈ Can't tell: the result is within the measurement error",
+      "no verdict": "ℹ Your result (no pass mark for this test)",
+    };
     const heading = h("h4", "rfl-st-verdict",
-      r.completed === false ? "⚠ Test not completed" : pass ? "✔ Passed" : "✖ Not yet");
+      r.completed === false ? "⚠ Test not completed" : VERDICTS[r.verdict] ?? (r.passed ? "✔ Passed" : "✖ Not yet"));
     card.append(heading);
+    const nTrials = (r.trials ?? []).length;
+    if (r.completed !== false && (r.trials_planned ?? 1) > 1) {
+      card.append(h("p", "rfl-st-trials", `Trials done: ${nTrials} of ${r.trials_planned}.`));
+    }
     if (typeof r.score === "number") card.append(h("p", "rfl-st-score", `Score: ${num(r.score, 0)} / 100`));
     if (r.feedback) card.append(h("p", "rfl-st-meaning", r.feedback));
+    if (r.placement) card.append(h("p", "rfl-st-placement", `Compared with others: ${r.placement}`));
     const table = h("table", "rfl-st-metrics");
     const cap = h("caption", "", "Your numbers");
     const thead = h("tr");
-    thead.append(h("th", "", "Measure"), h("th", "", "Value"), h("th", "", "Meaning"));
+    thead.append(h("th", "", "Measure"), h("th", "", "Value"), h("th", "", "Trials"),
+      h("th", "", "How far to trust it"), h("th", "", "Meaning"));
     table.append(cap, thead);
     for (const [name, m] of Object.entries(r.metrics ?? {})) {
       const tr = h("tr");
       const mm = /** @type {any} */ (m);
-      tr.append(h("td", "", name.replace(/_/g, " ")), h("td", "rfl-num", `${num(mm.value, mm.unit === "count" ? 0 : 1)} ${mm.unit === "count" ? "" : mm.unit ?? ""}`),
-        h("td", "", mm.description ?? ""));
+      const unit = mm.unit === "count" ? "" : mm.unit ?? "";
+      const digits = mm.unit === "count" ? 0 : 1;
+      const rel = mm.reliability;
+      const several = rel && rel.n > 1;
+      let value = `${num(mm.value, digits)} ${unit}`;
+      if (several && mm.summary === "mean") value = `${num(rel.mean, digits)} ± ${num(rel.typical_error, digits)} ${unit}`;
+      else if (several && mm.summary) value += ` (${mm.summary})`;
+      const trials = rel ? rel.values.map((/** @type {any} */ v) => num(v, digits)).join(", ") : "one trial";
+      const trust = [];
+      if (several) {
+        trust.push(`Your typical error ${num(rel.typical_error, digits)} ${unit}`);
+        trust.push(`Smallest real change ${num(rel.mdc95, digits)} ${unit}`);
+      }
+      if (mm.camera_error) trust.push(`Camera error ${mm.camera_error.text}`);
+      else if (mm.error_note) trust.push(`Camera: ${mm.error_note}`);
+      const tdTrust = h("td", "rfl-st-trust");
+      if (!trust.length) tdTrust.textContent = "—";
+      for (const line of trust) tdTrust.append(h("div", "", line));
+      tr.append(h("td", "", name.replace(/_/g, " ")), h("td", "rfl-num", value), h("td", "rfl-num", trials),
+        tdTrust, h("td", "", mm.description ?? ""));
       table.append(tr);
     }
     card.append(table);
     if (r.thresholds?.length) {
-      card.append(h("h5", "", "Thresholds and their sources"));
+      card.append(h("h5", "", "Thresholds, their sources and the verdict"));
       const ul = h("ul", "rfl-st-thresholds");
-      for (const th of r.thresholds) {
-        const met = th.met === undefined ? "" : th.met ? "✔ " : "✖ ";
-        ul.append(h("li", "", `${met}${String(th.metric).replace(/_/g, " ")} ${th.op} ${th.value} ${th.unit} — ${th.source}`));
-      }
+      const MARK = { "met": "✔ met", "not met": "✖ not met" };
+      r.thresholds.forEach((/** @type {any} */ th, /** @type {number} */ i) => {
+        const v = (r.verdicts ?? [])[i];
+        const mark = v === undefined ? "" : `${MARK[v] ?? `≈ ${v}`}: `;
+        const li = h("li", th.heuristic ? "rfl-heuristic" : "",
+          `${mark}${String(th.metric).replace(/_/g, " ")} ${th.op} ${th.value} ${th.unit} — ${th.source}`);
+        ul.append(li);
+      });
+      card.append(ul);
+    }
+    if (r.changes?.length) {
+      card.append(h("h5", "", "Real differences? (beyond your smallest real change)"));
+      const ul = h("ul", "rfl-st-changes");
+      for (const c of r.changes) ul.append(h("li", "", `${c.real === true ? "▲" : c.real === false ? "=" : "?"} ${c.text}`));
       card.append(ul);
     }
     if (r.warnings?.length) {
