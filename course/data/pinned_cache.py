@@ -10,6 +10,7 @@ never holds half a file or a file with the wrong bytes. Every failure comes back
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import time
@@ -132,6 +133,10 @@ def retrieve(
     writable_dir(t.parent, hint=hint)
     known = f"sha256:{sha256.lower()}" if sha256 else None
     tail = f" {hint}" if hint else ""
+    # pooch logs "Downloading data from ..." at INFO to stderr: not for learners' notebooks
+    log = pooch.get_logger()
+    level = log.level
+    log.setLevel(logging.WARNING)
     try:
         out = pooch.retrieve(
             source,
@@ -152,6 +157,8 @@ def retrieve(
             f"{source} has the wrong SHA-256 (expected {sha256}): {exc} The download is corrupt "
             f"or truncated, or the file was replaced upstream; nothing was installed.{tail}"
         ) from exc
+    finally:
+        log.setLevel(level)
     return Path(out)
 
 
