@@ -150,3 +150,16 @@ def test_card_compares_today_with_the_last_saved_result(tmp_path) -> None:
     ant = next(c for k, c in same.items() if k.startswith("anterior_range"))
     assert ant["difference"] == pytest.approx(1.0, abs=0.2) and ant["real"] is False
     st.camera.close()
+
+
+def test_camera_problem_reaches_the_panel() -> None:
+    """A camera report (here: not a secure origin) replaces "Opening the camera…" in the panel."""
+    st = SelfTest("pelvic_tilt")
+    st._on_action(st.panel, {"type": "action", "action": "start"}, [])
+    assert st.panel.message == "Opening the camera…"
+    report = {"type": "camera", "id": 1, "state": "error", "code": "insecure",
+              "detail": "The browser hides the camera on this page because it is not secure."}  # fmt: skip
+    st.camera._on_custom(st.camera, report, [])
+    assert st.camera.status == "error" and "not secure" in st.camera.error
+    assert st.panel.message == st.camera.error and st.panel.phase == "setup"
+    st.camera.close()

@@ -195,11 +195,19 @@ class SelfTest(ipywidgets.VBox):
         self._last_push = 0.0
         self.camera.on_frame(self._on_frame)
         self.camera.on_result(self._on_result)
+        self.camera.observe(self._on_camera_error, names=["error"])
         self.panel.on_msg(self._on_action)
         super().__init__(children=[self.panel, self.camera])
         self.add_class("rfl-selftest")
 
     # panel state from the live stream -------------------------------------------------------
+    def _on_camera_error(self, change: dict[str, Any]) -> None:
+        """Show the camera's problem (refused, none, not HTTPS) in the panel, not "Opening"."""
+        if change["new"] and self.panel.result is None:
+            with self.panel.hold_sync():
+                self.panel.phase = "setup"
+                self.panel.message = str(change["new"])
+
     def _on_frame(self, res: FrameResult) -> None:
         if self.panel.result is not None:
             return  # finished: the result card stays until "Start again"
