@@ -157,8 +157,8 @@ def test_camera_problem_reaches_the_panel() -> None:
     st = SelfTest("pelvic_tilt")
     st._on_action(st.panel, {"type": "action", "action": "start"}, [])
     assert st.panel.message == "Opening the camera…"
-    report = {"type": "camera", "id": 1, "state": "error", "code": "insecure",
-              "detail": "The browser hides the camera on this page because it is not secure."}  # fmt: skip
+    detail = "The browser hides the camera on this page because it is not secure."
+    report = {"type": "camera", "id": 1, "state": "error", "code": "insecure", "detail": detail}
     st.camera._on_custom(st.camera, report, [])
     assert st.camera.status == "error" and "not secure" in st.camera.error
     assert st.panel.message == st.camera.error and st.panel.phase == "setup"
