@@ -1,4 +1,4 @@
-"""Command line: ``python -m course {check, models, media, analyze, progress, lab, validate}``.
+"""Command line: ``python -m course COMMAND`` (check, models, media, analyze, progress, lab, ...).
 
 Each subcommand lives in the module that owns its subject; this file only dispatches.
 """
@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "progress": "show or export your self-test history",
     "lab": "open the course in JupyterLab (with the low-latency server settings)",
     "validate": "measure one camera's angles against a 4-camera reference; rewrite the error table",
+    "report": "a coach's report of a running video: key moments, per-step numbers, HTML + CSV",
 }
 
 
@@ -36,6 +37,8 @@ def command(name: str) -> Callable[[list[str]], int]:
         from course.lab import main as run
     elif name == "validate":
         from course.accuracy.report import main as run
+    elif name == "report":
+        from course.bench.cli import main as run
     else:
         raise KeyError(name)
     return run
