@@ -198,7 +198,7 @@ def test_ten_frame_clip_is_refused() -> None:
         demo.n_people[:9],
         source="short",
     )
-    with pytest.raises(BenchError, match=r"9 frame\(s\) is too short.*Record a longer clip"):
+    with pytest.raises(BenchError, match=r"9 frame\(s\) \(0.13 s\) is too short.*longer clip"):
         analyse_series(short)
     ten = PoseSeries(
         demo.t[:10],
@@ -209,8 +209,11 @@ def test_ten_frame_clip_is_refused() -> None:
         demo.n_people[:10],
         source="ten",
     )
-    with pytest.raises(BenchError, match="step"):
+    with pytest.raises(BenchError, match=r"10 frame\(s\) \(0.15 s\) is too short"):
         analyse_series(ten)
+    slow = demos.running(cadence=100.0, seconds=1.8)  # long enough to try, under 4 steps
+    with pytest.raises(BenchError, match=r"[0-3] step\(s\) found; a report needs at least 4"):
+        analyse_series(slow)
 
 
 def test_no_person_is_refused() -> None:

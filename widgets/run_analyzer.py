@@ -83,6 +83,8 @@ class RunAnalyzer(anywidget.AnyWidget):
         A second run, same kinds, compared with the first.
     model
         MediaPipe model variant for videos.
+    start, end
+        Analyse only this part of each video, s (the runner in view).
 
     Attributes
     ----------
@@ -122,10 +124,13 @@ class RunAnalyzer(anywidget.AnyWidget):
         *,
         compare: str | Path | Take | RunAnalysis | None = None,
         model: str = "full",
+        start: float | None = None,
+        end: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.model = model
+        self.start, self.end = start, end
         self._runs: list[_Run] = []
         self.comparison: Comparison | None = None
         self.on_msg(self._on_custom)
@@ -184,8 +189,15 @@ class RunAnalyzer(anywidget.AnyWidget):
         if isinstance(source, RunAnalysis):
             return _Run(source, self._drawn_frames(source))
         if isinstance(source, Take):
-            analysis = analyse_series(source.to_series(), label=source.label or "take")
-            kept = list(source.frames) if source.frames else self._drawn_frames(analysis)
+            analysis = analyse_series(
+                source.to_series(), label=source.label or "take", start=self.start, end=self.end
+            )
+            first = analysis.first_frame
+            kept = (
+                list(source.frames[first : first + len(analysis.series)])
+                if source.frames
+                else self._drawn_frames(analysis)
+            )
             return _Run(analysis, kept)
         frames: list[bytes] = []
         expected = self._frame_count(source)
@@ -197,8 +209,12 @@ class RunAnalyzer(anywidget.AnyWidget):
             if expected and (done % 10 == 0 or done == expected):
                 self.progress = min(1.0, done / expected)
 
-        analysis = analyse_video(source, model=self.model, on_progress=tick, on_frame=keep)
-        return _Run(analysis, frames)
+        analysis = analyse_video(
+            source, model=self.model, start=self.start, end=self.end, on_progress=tick,
+            on_frame=keep,
+        )  # fmt: skip
+        first = analysis.first_frame
+        return _Run(analysis, frames[first : first + len(analysis.series)])
 
     @staticmethod
     def _frame_count(source: str | Path) -> int:

@@ -2,7 +2,7 @@
 
 Examples
 --------
-``python -m course report sample:sports2d --out walker.html --csv walker.csv``
+``python -m course report sample:sports2d --start 2.5 --end 6.5 --out walker.html --csv w.csv``
 ``python -m course report before.mp4 --compare after.mp4 --notes "cue: quiet feet"``
 """
 
@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--compare", metavar="VIDEO", help="a second run to compare with")
     p.add_argument("--notes", default="", help="notes printed in the report")
     p.add_argument("--model", default="full", choices=("lite", "full", "heavy"), help="pose model")
+    p.add_argument("--start", type=float, help="analyse from this time, s (runner in view)")
+    p.add_argument("--end", type=float, help="analyse up to this time, s")
     args = p.parse_args(argv)
 
     from course.bench.compare import compare_runs
@@ -36,8 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     from course.pose.video import VideoError
 
     try:
-        run = analyse_video(args.video, model=args.model, progress=True)
-        other = analyse_video(args.compare, model=args.model) if args.compare else None
+        run = analyse_video(
+            args.video, model=args.model, start=args.start, end=args.end, progress=True
+        )
+        other = (
+            analyse_video(args.compare, model=args.model, start=args.start, end=args.end)
+            if args.compare
+            else None
+        )
         comparison = compare_runs(run, other) if other is not None else None
     except (FileNotFoundError, ModelError, VideoError, BenchError) as exc:
         print(f"error: {exc}\nNo report was written.", file=sys.stderr)

@@ -106,9 +106,11 @@ def key_frames(run: RunAnalysis, *, width: int = 480, quality: int = 80) -> dict
             draw_pose(canvas, lm[i], kinds[i])
             out[i] = encode_jpeg(canvas, quality)
         return out
-    reader = VideoReader(path, max_frames=(wanted[-1] + 1) if wanted else 0)
+    first = run.first_frame
+    reader = VideoReader(path, max_frames=(first + wanted[-1] + 1) if wanted else 0)
     try:
-        for index, (rgb, _t) in enumerate(reader):
+        for video_index, (rgb, _t) in enumerate(reader):
+            index = video_index - first
             if index in kinds:
                 small = _scaled(rgb, width).copy()
                 if not math.isnan(float(lm[index, 0, 0])):

@@ -17,17 +17,21 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from course.analysis._gait_zeni import reject_frames
 from course.analysis.filters import fill_gaps
 from course.analysis.gait import MIN_FRAMES, GaitMetrics, gait_metrics
 from course.bench.setup import Setup, check_setup
 from course.bench.steps import KeyMoment, Step, key_moments, step_numbers
 from course.bench.summary import Summary, summarise
+from course.schema import Landmark as L
 from course.schema import PoseSeries
 
-__all__ = ["BenchError", "RunAnalysis", "analyse_series", "analyse_video"]
+__all__ = ["BenchError", "RunAnalysis", "analyse_series", "analyse_video", "clean", "trim"]
 
 MIN_STEPS = 4
 """Fewest steps with a contact for a report."""
+MIN_SECONDS = 1.5
+"""Shortest clip analysed, s (four steps even at a sprint cadence of ~200 steps/min take ~1.2 s)."""
 
 
 class BenchError(ValueError):
@@ -45,7 +49,8 @@ class RunAnalysis:
     label
         A short name for tables (file name).
     series
-        The tracked pose series (NaN where nobody was seen), times in s.
+        The pose series measured: the tracked one with frames of another person or a broken
+        skeleton left out and gaps up to 0.25 s bridged (:func:`clean`), times in s.
     setup
         View, runner size, frame rate and advice.
     gait
@@ -62,6 +67,11 @@ class RunAnalysis:
         Wall time of the engine pass (pose inference) and of everything after it, s.
     notes
         What the method left out or warns about.
+    first_frame
+        Index in the video of the first frame analysed (a trimmed clip starts later); the
+        frame numbers of :attr:`moments` count from it.
+    tracked
+        The series as tracked, before :func:`clean` (nothing recorded is lost).
     """
 
     source: str
@@ -76,6 +86,8 @@ class RunAnalysis:
     inference_s: float
     analysis_s: float
     notes: tuple[str, ...]
+    first_frame: int = 0
+    tracked: PoseSeries | None = None
 
     @property
     def view(self) -> str:
@@ -88,8 +100,95 @@ class RunAnalysis:
         return min(times) if times else math.nan
 
 
-def analyse_series(series: PoseSeries, *, label: str = "", inference_s: float = 0.0) -> RunAnalysis:
+def trim(series: PoseSeries, start: float | None, end: float | None) -> tuple[PoseSeries, int]:
+    """The frames of ``series`` with ``start <= t <= end`` (s; None: open), and the first index.
+
+    Examples
+    --------
+    >>> from course.lessons import demos
+    >>> part, first = trim(demos.running(seconds=4), 1.0, 2.0)
+    >>> first, len(part), float(part.t[0])
+    (60, 61, 1.0)
+    """
+    t = series.t
+    lo = -math.inf if start is None else float(start)
+    hi = math.inf if end is None else float(end)
+    if lo >= hi:
+        raise BenchError(f"start ({lo:g} s) must be before end ({hi:g} s).")
+    keep = np.flatnonzero((t >= lo - 1e-9) & (t <= hi + 1e-9))
+    if keep.size == 0:
+        raise BenchError(
+            f"no frame between {lo:g} s and {hi:g} s; the clip runs from {t[0]:.2f} s to "
+            f"{t[-1]:.2f} s. Pick start/end inside it."
+        )
+    a, b = int(keep[0]), int(keep[-1]) + 1
+    part = PoseSeries(
+        series.t[a:b], series.landmarks[a:b], series.world[a:b], series.visibility[a:b],
+        series.image_size, series.n_people[a:b], series.source, series.selection,
+    )  # fmt: skip
+    return part, a
+
+
+def clean(series: PoseSeries) -> tuple[PoseSeries, int]:
+    """Leave out implausible frames, bridge gaps up to 0.25 s; the cleaned series and the count.
+
+    A frame is implausible when the hip centre jumps away from its neighbours' or the feet are
+    not below the hips (the tracker followed someone else, as in the gait analysis:
+    :func:`course.analysis._gait_zeni.reject_frames`).
+
+    Examples
+    --------
+    >>> from course.lessons import demos
+    >>> run = demos.running(seconds=2)
+    >>> lm = run.landmarks.copy(); lm[30, :, 1] -= 0.5  # another person, higher up
+    >>> cleaned, dropped = clean(replace(run, landmarks=lm))
+    >>> near = np.allclose(cleaned.landmarks[30, :, :2], run.landmarks[30, :, :2], atol=0.01)
+    >>> dropped, bool(near)
+    (1, True)
+    """
+    w, h = series.image_size
+    scale = np.array([w / h, 1.0])
+    xy = series.landmarks[..., :2] * scale
+    legs = [
+        np.linalg.norm(xy[:, a] - xy[:, b], axis=1) + np.linalg.norm(xy[:, b] - xy[:, c], axis=1)
+        for a, b, c in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
+                        (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
+    ]  # fmt: skip
+    pooled = np.concatenate(legs)
+    pooled = pooled[np.isfinite(pooled)]
+    fps = series.fps
+    gap = max(1, round(0.25 * fps)) if math.isfinite(fps) else 1
+    bad = np.zeros(len(series), dtype=bool)
+    if pooled.size:
+        window = max(3, round(0.3 * fps)) if math.isfinite(fps) else 3
+        xy, bad = reject_frames(xy, float(np.median(pooled)), window=window)
+    filled = fill_gaps(xy / scale, max_gap=gap)
+    landmarks = series.landmarks.copy()
+    landmarks[..., :2] = filled
+    landmarks[..., 2] = np.where(np.isnan(filled[..., 0]), np.nan, landmarks[..., 2])
+    return replace(series, landmarks=landmarks), int(bad.sum())
+
+
+def analyse_series(
+    series: PoseSeries,
+    *,
+    label: str = "",
+    inference_s: float = 0.0,
+    start: float | None = None,
+    end: float | None = None,
+) -> RunAnalysis:
     """Analyse a tracked series (from a video, a recorded take or a SYNTHETIC demo).
+
+    Parameters
+    ----------
+    series
+        Tracked landmarks, times in s.
+    label
+        Short name for tables (default: from the series' source).
+    inference_s
+        Time the pose inference took, s (for the record).
+    start, end
+        Analyse only the frames between these times, s (a coach's trim: the runner in view).
 
     Raises
     ------
@@ -103,15 +202,17 @@ def analyse_series(series: PoseSeries, *, label: str = "", inference_s: float = 
     >>> run.view, round(run.summary.cadence / 10) * 10
     ('side', 170)
     """
-    start = time.perf_counter()
+    t0 = time.perf_counter()
+    series, first = trim(series, start, end)
     n = len(series)
     source = series.source or label
     name = label or Path(source).name or "run"
-    if n < MIN_FRAMES:
+    seconds = float(series.t[-1] - series.t[0]) if n else 0.0
+    if n < MIN_FRAMES or seconds < MIN_SECONDS:
         raise BenchError(
-            f"{name}: {n} frame(s) is too short for gait analysis; expected at least "
-            f"{MIN_FRAMES} frames and, for a useful report, {MIN_STEPS} or more steps "
-            "(3–5 s of running). Record a longer clip."
+            f"{name}: {n} frame(s) ({seconds:.2f} s) is too short for gait analysis; expected "
+            f"at least {MIN_SECONDS:g} s ({MIN_FRAMES} frames or more) with {MIN_STEPS} or more "
+            "steps; 3–5 s of running is better. Record a longer clip."
         )
     setup = check_setup(series)
     if not setup.ok:
@@ -119,7 +220,9 @@ def analyse_series(series: PoseSeries, *, label: str = "", inference_s: float = 
             f"{name}: no report, the camera setup cannot be analysed. " + " ".join(setup.advice)
         )
     fps = series.fps
-    xy = fill_gaps(series.landmarks[..., :2], max_gap=max(1, round(0.25 * fps)))
+    tracked = series
+    series, dropped = clean(series)
+    xy = series.landmarks[..., :2]
     options = {"method": "height"} if setup.view == "front" else {}
     facing = "right" if setup.view == "front" else "auto"
     try:
@@ -136,7 +239,12 @@ def analyse_series(series: PoseSeries, *, label: str = "", inference_s: float = 
             + ")."
         )
     summary = summarise(steps, setup.view)
-    notes = (*setup.advice, *gm.rejected, f"Events: {gm.events.method}.")
+    cleaned = (
+        f"{dropped} frame(s) where the tracker jumped to someone else or broke the skeleton were "
+        "left out and, like short gaps (≤ 0.25 s), bridged by interpolation."
+    )
+    notes = (*setup.advice, *gm.rejected, *((cleaned,) if dropped else ()),
+             f"Events: {gm.events.method}.")  # fmt: skip
     duration = float(series.t[-1] - series.t[0]) + (1.0 / fps if math.isfinite(fps) else 0.0)
     return RunAnalysis(
         source=source,
@@ -149,8 +257,10 @@ def analyse_series(series: PoseSeries, *, label: str = "", inference_s: float = 
         summary=summary,
         duration=duration,
         inference_s=inference_s,
-        analysis_s=time.perf_counter() - start,
+        analysis_s=time.perf_counter() - t0,
         notes=notes,
+        first_frame=first,
+        tracked=tracked,
     )
 
 
@@ -158,6 +268,9 @@ def analyse_video(
     source: str | Path,
     *,
     model: str = "full",
+    max_people: int = 2,
+    start: float | None = None,
+    end: float | None = None,
     progress: bool = False,
     on_progress: Callable[[int], object] | None = None,
     on_frame: Callable[[NDArray[np.uint8], int], object] | None = None,
@@ -170,6 +283,11 @@ def analyse_video(
         Video path or sample name.
     model
         MediaPipe model variant (``"lite"``, ``"full"``, ``"heavy"``).
+    max_people
+        People the model looks for; the largest is kept. 2 (default) runs the detector on every
+        frame, so a bystander is not followed for long (1 is about twice as fast).
+    start, end
+        Analyse only this part of the clip, s (the whole clip still goes through the engine).
     progress
         Show a text progress bar.
     on_progress
@@ -186,7 +304,7 @@ def analyse_video(
 
     if model not in ("lite", "full", "heavy"):
         raise BenchError(f"model must be 'lite', 'full' or 'heavy'; got {model!r}.")
-    engine = Engine(model=model, max_people=1)  # type: ignore[arg-type]
+    engine = Engine(model=model, max_people=max_people)  # type: ignore[arg-type]
     count = [0]
 
     def tick(rgb: NDArray[np.uint8], _res: object) -> None:
@@ -196,21 +314,16 @@ def analyse_video(
         if on_progress is not None:
             on_progress(count[0])
 
-    start = time.perf_counter()
+    began = time.perf_counter()
     try:
         run: VideoRun = engine.run_video(source, progress=progress, on_frame=tick)
     finally:
         engine.close()
-    inference = time.perf_counter() - start
+    inference = time.perf_counter() - began
     series = replace(run.series, source=str(source))
     label = (
         str(source).split(":", 1)[1]
         if str(source).startswith("sample:")
         else Path(str(source)).name
     )
-    return analyse_series(series, label=label, inference_s=inference)
-
-
-def frame_indices(run: RunAnalysis) -> list[int]:
-    """Video frame indices of all key moments, sorted, unique."""
-    return sorted({m.frame for m in run.moments})
+    return analyse_series(series, label=label, inference_s=inference, start=start, end=end)

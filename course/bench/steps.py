@@ -111,7 +111,12 @@ def _midstance(t: FloatArray, px: FloatArray, side: str, sign: float, c: float, 
     if not (math.isfinite(c) and math.isfinite(o)):
         return math.nan
     ankle = px[:, L.LEFT_ANKLE if side == "left" else L.RIGHT_ANKLE, 0]
-    hip = np.nanmean(px[:, [L.LEFT_HIP, L.RIGHT_HIP], 0], axis=1)
+    hips = px[:, [L.LEFT_HIP, L.RIGHT_HIP], 0]
+    hip = np.where(
+        np.isnan(hips[:, 0]),
+        hips[:, 1],
+        np.where(np.isnan(hips[:, 1]), hips[:, 0], hips.mean(axis=1)),
+    )
     inside = (t >= c) & (t <= o)
     ahead = sign * (ankle - hip)
     idx = np.flatnonzero(inside & np.isfinite(ahead))
