@@ -210,7 +210,8 @@ class RunAnalyzer(anywidget.AnyWidget):
                 self.progress = min(1.0, done / expected)
 
         analysis = analyse_video(
-            source, model=self.model, start=self.start, end=self.end, on_progress=tick,
+            source, model=self.model, start=self.start, end=self.end, progress=True,
+            on_progress=tick,
             on_frame=keep,
         )  # fmt: skip
         first = analysis.first_frame

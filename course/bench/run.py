@@ -208,13 +208,15 @@ def analyse_series(
     source = series.source or label
     name = label or Path(source).name or "run"
     seconds = float(series.t[-1] - series.t[0]) if n else 0.0
+    setup = check_setup(series)
+    if setup.view == "none":  # nobody at all: say that first, whatever the length
+        raise BenchError(f"{name}: no report. " + " ".join(setup.advice))
     if n < MIN_FRAMES or seconds < MIN_SECONDS:
         raise BenchError(
             f"{name}: {n} frame(s) ({seconds:.2f} s) is too short for gait analysis; expected "
             f"at least {MIN_SECONDS:g} s ({MIN_FRAMES} frames or more) with {MIN_STEPS} or more "
             "steps; 3–5 s of running is better. Record a longer clip."
         )
-    setup = check_setup(series)
     if not setup.ok:
         raise BenchError(
             f"{name}: no report, the camera setup cannot be analysed. " + " ".join(setup.advice)
