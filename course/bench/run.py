@@ -289,7 +289,7 @@ def analyse_video(
         People the model looks for; the largest is kept. 2 (default) runs the detector on every
         frame, so a bystander is not followed for long (1 is about twice as fast).
     start, end
-        Analyse only this part of the clip, s (the whole clip still goes through the engine).
+        Analyse only this part of the clip, s; frames after ``end`` are not read at all.
     progress
         Show a text progress bar.
     on_progress
@@ -302,27 +302,42 @@ def analyse_video(
     FileNotFoundError, course.pose.video.VideoError, BenchError
         Missing or corrupt file; a clip that cannot be analysed (see :func:`analyse_series`).
     """
-    from course.live import Engine, VideoRun
+    from tqdm.auto import tqdm
+
+    from course.live import Engine, TakeRecorder, VideoReader, resolve_source
 
     if model not in ("lite", "full", "heavy"):
         raise BenchError(f"model must be 'lite', 'full' or 'heavy'; got {model!r}.")
-    engine = Engine(model=model, max_people=max_people)  # type: ignore[arg-type]
-    count = [0]
-
-    def tick(rgb: NDArray[np.uint8], _res: object) -> None:
-        if on_frame is not None:
-            on_frame(rgb, count[0])
-        count[0] += 1
-        if on_progress is not None:
-            on_progress(count[0])
-
+    path = resolve_source(source)
+    hi = math.inf if end is None else float(end)
+    engine = Engine(model=model, max_people=max_people, recorded=True)  # type: ignore[arg-type]
+    recorder = TakeRecorder()
+    reader = VideoReader(path)
     began = time.perf_counter()
     try:
-        run: VideoRun = engine.run_video(source, progress=progress, on_frame=tick)
+        with tqdm(unit="frame", desc=path.name, disable=not progress) as bar:
+            for index, (rgb, t) in enumerate(reader):
+                if t > hi + 1e-9:
+                    break  # past the part asked for: not even decoded further
+                size = (rgb.shape[1], rgb.shape[0])
+                # frames before ``start`` go through the model too: its tracking then starts
+                # from the same state as for the whole clip (starting cold at ``start`` changed
+                # the Sports2D walker's landmarks enough to lose its steps)
+                recorder.add(t, engine.process_frame(rgb, t).pose, size)
+                if on_frame is not None:
+                    on_frame(rgb, index)
+                if on_progress is not None:
+                    on_progress(index + 1)
+                bar.update(1)
     finally:
+        reader.close()
         engine.close()
+    take = recorder.finish(label=str(source))
+    if take is None:
+        raise BenchError(f"the video {str(source)!r} has no readable frames; check the file.")
+    run = replace(take.to_series(), t=np.asarray(recorder.t))
     inference = time.perf_counter() - began
-    series = replace(run.series, source=str(source))
+    series = replace(run, source=str(source))
     label = (
         str(source).split(":", 1)[1]
         if str(source).startswith("sample:")
