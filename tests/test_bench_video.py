@@ -76,10 +76,12 @@ def cli_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
                 str(html),
                 "--csv",
                 str(csv),
-                "--model",
-                "lite",
                 "--notes",
                 "Before the cue.",
+                "--start",
+                "2.5",
+                "--end",
+                "6.45",
             ]
         )
     assert code == 0, buf.getvalue()
@@ -89,6 +91,7 @@ def cli_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
 def test_cli_writes_report_and_csv(cli_report: tuple[Path, Path, str]) -> None:
     html, csv, text = cli_report
     assert f"wrote {html}" in text and "cadence" in text
+    assert "side view, 7 steps" in text  # the walker's seven strikes (see above)
     page = html.read_text(encoding="utf-8")
     assert "Before the cue." in page and page.count("data:image/jpeg;base64,") >= 4
     rows = csv.read_text(encoding="utf-8").splitlines()

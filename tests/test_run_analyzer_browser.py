@@ -45,6 +45,9 @@ def test_strip_player_keys_and_comparison(lab: tuple[H.Server, Path]) -> None:
             assert sizes and min(sizes) > 100, sizes
             # two players, each with frame pixels drawn
             page.wait_for_function("() => document.querySelectorAll('.rfl-ra canvas').length == 2")
+            page.wait_for_function(
+                "() => document.querySelector('.rfl-ra').dataset.frameB !== undefined"
+            )
             for k in (1, 2):
                 sel = f".rfl-ra .player:nth-child({k}) canvas"
                 assert page.evaluate(H.OVERLAY_PIXELS_JS, sel) > 1000, sel

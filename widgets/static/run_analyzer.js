@@ -161,8 +161,8 @@ function render({ model, el }) {
     root.append(strip);
     const controls = h("div", "controls");
     const prev = h("button", "", "◀ frame"), play = h("button", "", "▶ play"),
-      next = h("button", "", "frame ▶"), prevKey = h("button", "", "⏮ key (p)"),
-      nextKey = h("button", "", "key (n) ⏭");
+      next = h("button", "", "frame ▶"), prevKey = h("button", "", "« key (p)"),
+      nextKey = h("button", "", "key (n) »");
     const sel = /** @type {HTMLSelectElement} */ (h("select"));
     for (const s of SPEEDS) {
       const o = /** @type {HTMLOptionElement} */ (h("option", "", `${s}×`));
