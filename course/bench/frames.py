@@ -92,9 +92,11 @@ def key_frames(run: RunAnalysis, *, width: int = 480, quality: int = 80) -> dict
     (True, True)
     """
     wanted = sorted({m.frame for m in run.moments})
-    kinds = {}
-    for m in run.moments:
-        kinds[m.frame] = f"{m.side} {m.kind.replace('_', '-')}  t={m.t:.2f}s"
+    kinds: dict[int, str] = {}
+    for m in run.moments:  # two moments can share a frame (one foot's toe-off, the other's contact)
+        label = f"{m.side} {m.kind.replace('_', '-')}"
+        kinds[m.frame] = f"{kinds[m.frame]} + {label}" if m.frame in kinds else label
+    kinds = {i: f"{text}  t={run.series.t[i]:.2f}s" for i, text in kinds.items()}
     out: dict[int, bytes] = {}
     lm = run.series.landmarks
     path = video_path(run)
