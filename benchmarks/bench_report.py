@@ -2,7 +2,8 @@
 
 Measured side by side in one run, alternating which goes first, two rounds each:
 
-- ``inference``: the bare engine pass, ``Engine().run_video(clip)`` (decode + MediaPipe), the
+- ``inference``: the bare engine pass with the bench's settings,
+  ``Engine(max_people=2).run_video(clip)`` (decode + MediaPipe looking for two people), the
   reference a coach cannot avoid;
 - ``bench``: what a coach waits for from the command line, ``analyse_video`` (the same engine
   pass plus setup check, events, key moments, numbers) + key-moment pictures + HTML report + CSV;
@@ -25,7 +26,7 @@ from typing import Any
 def _inference(model: str) -> float:
     from course.live import Engine
 
-    engine = Engine(model=model)  # type: ignore[arg-type]
+    engine = Engine(model=model, max_people=2)  # type: ignore[arg-type]
     t0 = time.perf_counter()
     engine.run_video("sample:sports2d")
     engine.close()
@@ -46,7 +47,7 @@ def _widget(model: str) -> tuple[float, float]:
     from widgets.run_analyzer import RunAnalyzer
 
     t0 = time.perf_counter()
-    w = RunAnalyzer("sample:sports2d", model=model)
+    w = RunAnalyzer("sample:sports2d", model=model, progress=False)
     total = time.perf_counter() - t0
     assert w.status == "ready", w.error
     n = w.runs[0]["frames"]

@@ -85,6 +85,8 @@ class RunAnalyzer(anywidget.AnyWidget):
         MediaPipe model variant for videos.
     start, end
         Analyse only this part of each video, s (the runner in view).
+    progress
+        Print a text progress bar while the video is analysed.
 
     Attributes
     ----------
@@ -126,10 +128,12 @@ class RunAnalyzer(anywidget.AnyWidget):
         model: str = "full",
         start: float | None = None,
         end: float | None = None,
+        progress: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.model = model
+        self.show_progress = progress
         self.start, self.end = start, end
         self._runs: list[_Run] = []
         self.comparison: Comparison | None = None
@@ -210,7 +214,8 @@ class RunAnalyzer(anywidget.AnyWidget):
                 self.progress = min(1.0, done / expected)
 
         analysis = analyse_video(
-            source, model=self.model, start=self.start, end=self.end, progress=True,
+            source, model=self.model, start=self.start, end=self.end,
+            progress=self.show_progress,
             on_progress=tick,
             on_frame=keep,
         )  # fmt: skip
