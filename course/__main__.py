@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "figures": "draw the lessons' stick-figure pictures (--check: verify)",
     "lab": "open the course in JupyterLab (with the low-latency server settings)",
     "validate": "measure one camera's angles against a 4-camera reference; rewrite the error table",
+    "report": "a coach's report of a running video: key moments, per-step numbers, HTML + CSV",
 }
 
 
@@ -39,6 +40,8 @@ def command(name: str) -> Callable[[list[str]], int]:
         from course.lab import main as run
     elif name == "validate":
         from course.accuracy.report import main as run
+    elif name == "report":
+        from course.bench.cli import main as run
     else:
         raise KeyError(name)
     return run

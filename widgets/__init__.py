@@ -12,6 +12,7 @@ from widgets.explorers import (
 from widgets.jump_analyzer import JumpAnalyzer
 from widgets.pose_camera import PoseCamera
 from widgets.quiz import Choice, Question, Quiz
+from widgets.run_analyzer import RunAnalyzer
 from widgets.selftest import SelfTest
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "PowerExplorer",
     "Question",
     "Quiz",
+    "RunAnalyzer",
     "SelfTest",
 ]
