@@ -29,7 +29,20 @@ from course.lessons.stick_figure import stick_figure
 from course.schema import FloatArray
 from course.schema import Landmark as L
 
-__all__ = ["Arrow", "Figure", "Panel", "Pose", "Prop", "render"]
+__all__ = [
+    "FOURS",
+    "KNEEL",
+    "STAND",
+    "SUPINE",
+    "Arrow",
+    "Figure",
+    "Panel",
+    "Pose",
+    "Prop",
+    "legs",
+    "render",
+    "running_contact",
+]
 
 HEIGHT = 1.75  # m, stature of the drawn figure
 SCALE = 120.0  # px per metre
@@ -362,3 +375,31 @@ class Figure:
     def svg(self) -> str:
         """The picture as an SVG document."""
         return render(self.title, self.panels)
+
+
+# -- poses both figure modules use ------------------------------------------------------
+#: Standing upright, arms by the sides.
+STAND = Pose()
+#: Landmarks that touch the floor lying on the back, kneeling and on all fours.
+SUPINE = ("LEFT_SHOULDER", "LEFT_HEEL", "LEFT_FOOT_INDEX")
+KNEEL = ("LEFT_HEEL", "LEFT_FOOT_INDEX", "RIGHT_KNEE")
+FOURS = ("LEFT_WRIST", "LEFT_KNEE")
+
+
+def legs(thigh: float, knee: float, **more: float) -> dict[str, float]:
+    """Both thighs and both knees at the same angles (deg), plus ``more`` joint angles."""
+    return {
+        "thigh_left": thigh,
+        "thigh_right": thigh,
+        "knee_left": knee,
+        "knee_right": knee,
+        **more,
+    }
+
+
+def running_contact(lean: float = 5.0, reach: float = 20.0, knee: float = 20.0) -> dict[str, float]:
+    """A running contact: left foot on the ground, right leg swinging through."""
+    return {
+        "trunk": lean, "thigh_left": reach, "knee_left": knee, "thigh_right": -15,
+        "knee_right": 95, "arm_left": -30, "elbow_left": 80, "arm_right": 35, "elbow_right": 80,
+    }  # fmt: skip

@@ -5,37 +5,26 @@ Angles in degrees (see :mod:`course.lessons.stick_figure`); drawn by :mod:`cours
 
 from __future__ import annotations
 
-from course.lessons.drawing import Arrow, Figure, Panel, Pose, Prop
-
-STAND = Pose()
-_SUPINE = ("LEFT_SHOULDER", "LEFT_HEEL", "LEFT_FOOT_INDEX")
-_KNEEL = ("LEFT_HEEL", "LEFT_FOOT_INDEX", "RIGHT_KNEE")
-_FOURS = ("LEFT_WRIST", "LEFT_KNEE")
-
-
-def _legs(thigh: float, knee: float, **more: float) -> dict[str, float]:
-    return {
-        "thigh_left": thigh,
-        "thigh_right": thigh,
-        "knee_left": knee,
-        "knee_right": knee,
-        **more,
-    }
-
-
-def _run(lean: float = 5.0, reach: float = 20.0, knee: float = 20.0) -> dict[str, float]:
-    """A running contact: left foot on the ground, right leg swinging through."""
-    return {
-        "trunk": lean, "thigh_left": reach, "knee_left": knee, "thigh_right": -15,
-        "knee_right": 95, "arm_left": -30, "elbow_left": 80, "arm_right": 35, "elbow_right": 80,
-    }  # fmt: skip
+from course.lessons.drawing import (
+    FOURS,
+    KNEEL,
+    STAND,
+    SUPINE,
+    Arrow,
+    Figure,
+    Panel,
+    Pose,
+    Prop,
+    legs,
+    running_contact,
+)
 
 
 def figures() -> list[Figure]:
     """The figures, in the order the lessons show them."""
     f = Figure
     flat = {"foot_left": -90, "foot_right": -90}  # feet flat when lying or on all fours
-    bridge_up = {"lie": -90, "trunk": -22, **_legs(22, 80), "arm_left": 90, "arm_right": 90, **flat}
+    bridge_up = {"lie": -90, "trunk": -22, **legs(22, 80), "arm_left": 90, "arm_right": 90, **flat}
     return [
         f(
             "pelvic-tilt",
@@ -44,13 +33,13 @@ def figures() -> list[Figure]:
             (
                 Panel(
                     "Tipped forward",
-                    Pose(_legs(12, 12, trunk=-2)),
+                    Pose(legs(12, 12, trunk=-2)),
                     ["water spills out the front:", "lower back arches"],
                 ),
                 Panel("Middle", STAND, ["your own comfortable", "middle, not a fixed angle"]),
                 Panel(
                     "Tucked",
-                    Pose(_legs(-7, -7 + 7)),
+                    Pose(legs(-7, -7 + 7)),
                     ["water spills out the back:", "lower back flattens"],
                 ),
             ),
@@ -67,7 +56,7 @@ def figures() -> list[Figure]:
                 ),
                 Panel(
                     "Giving way",
-                    Pose(_legs(8, 14, trunk=-6), props=(Prop("hands"),)),
+                    Pose(legs(8, 14, trunk=-6), props=(Prop("hands"),)),
                     ["back arches, knees give:", "note where"],
                 ),
                 Panel(
@@ -92,7 +81,7 @@ def figures() -> list[Figure]:
                             "knee_right": 95,
                             "trunk": -10,
                         },
-                        support=_KNEEL,
+                        support=KNEEL,
                         props=(Prop("wall", offset=0.13),),
                     ),
                     ["gap between lower back", "and the doorframe"],
@@ -107,7 +96,7 @@ def figures() -> list[Figure]:
                             "knee_right": 90,
                             "trunk": 0,
                         },
-                        support=_KNEEL,
+                        support=KNEEL,
                         props=(Prop("wall", offset=0.1),),
                         arrows=(Arrow("RIGHT_HIP", 1, 0.2, "stretch here"),),
                     ),
@@ -123,14 +112,14 @@ def figures() -> list[Figure]:
                 Panel(
                     "Down",
                     Pose(
-                        {"lie": -90, **_legs(60, 110), "arm_left": 90, "arm_right": 90, **flat},
-                        support=_SUPINE,
+                        {"lie": -90, **legs(60, 110), "arm_left": 90, "arm_right": 90, **flat},
+                        support=SUPINE,
                     ),
                     ["knees up, feet flat,", "arms to the ceiling"],
                 ),
                 Panel(
                     "Up",
-                    Pose(bridge_up, support=_SUPINE, arrows=(Arrow("HIP_MID", 0, -1, "partner"),)),
+                    Pose(bridge_up, support=SUPINE, arrows=(Arrow("HIP_MID", 0, -1, "partner"),)),
                     ["straight line shoulder–knee;", "partner presses on the pelvis"],
                 ),
             ),
@@ -142,12 +131,12 @@ def figures() -> list[Figure]:
             (
                 Panel(
                     "Marching",
-                    Pose({**bridge_up, "thigh_right": 95, "knee_right": 90}, support=_SUPINE),
+                    Pose({**bridge_up, "thigh_right": 95, "knee_right": 90}, support=SUPINE),
                     ["lift one knee at a time,", "pelvis stays level"],
                 ),
                 Panel(
                     "Single-leg",
-                    Pose({**bridge_up, "thigh_right": 22, "knee_right": 0}, support=_SUPINE),
+                    Pose({**bridge_up, "thigh_right": 22, "knee_right": 0}, support=SUPINE),
                     ["one foot down, other", "leg straight in line"],
                 ),
             ),
@@ -160,8 +149,8 @@ def figures() -> list[Figure]:
                 Panel(
                     "Start",
                     Pose(
-                        {"lie": 90, **_legs(90, 90), "arm_left": 90, "arm_right": 90, **flat},
-                        support=_FOURS,
+                        {"lie": 90, **legs(90, 90), "arm_left": 90, "arm_right": 90, **flat},
+                        support=FOURS,
                     ),
                     ["hands under shoulders,", "knees under hips"],
                 ),
@@ -178,7 +167,7 @@ def figures() -> list[Figure]:
                             "arm_right": 90,
                             **flat,
                         },
-                        support=_FOURS,
+                        support=FOURS,
                     ),
                     ["push the heel up", "without arching the back"],
                 ),
@@ -317,7 +306,7 @@ def figures() -> list[Figure]:
                 ),
                 Panel(
                     "Run with a beat",
-                    Pose(_run(5, 18, 22), props=(Prop("metronome", text="+5 %"),)),
+                    Pose(running_contact(5, 18, 22), props=(Prop("metronome", text="+5 %"),)),
                     ["metronome 5 % above", "your usual cadence"],
                 ),
             ),

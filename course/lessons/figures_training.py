@@ -5,30 +5,16 @@ Angles in degrees (see :mod:`course.lessons.stick_figure`); drawn by :mod:`cours
 
 from __future__ import annotations
 
-from course.lessons.drawing import Arrow, Figure, Panel, Pose, Prop
-
-STAND = Pose()
-_SUPINE = ("LEFT_SHOULDER", "LEFT_HEEL", "LEFT_FOOT_INDEX")
-_KNEEL = ("LEFT_HEEL", "LEFT_FOOT_INDEX", "RIGHT_KNEE")
-_FOURS = ("LEFT_WRIST", "LEFT_KNEE")
-
-
-def _legs(thigh: float, knee: float, **more: float) -> dict[str, float]:
-    return {
-        "thigh_left": thigh,
-        "thigh_right": thigh,
-        "knee_left": knee,
-        "knee_right": knee,
-        **more,
-    }
-
-
-def _run(lean: float = 5.0, reach: float = 20.0, knee: float = 20.0) -> dict[str, float]:
-    """A running contact: left foot on the ground, right leg swinging through."""
-    return {
-        "trunk": lean, "thigh_left": reach, "knee_left": knee, "thigh_right": -15,
-        "knee_right": 95, "arm_left": -30, "elbow_left": 80, "arm_right": 35, "elbow_right": 80,
-    }  # fmt: skip
+from course.lessons.drawing import (
+    STAND,
+    Arrow,
+    Figure,
+    Panel,
+    Pose,
+    Prop,
+    legs,
+    running_contact,
+)
 
 
 def figures() -> list[Figure]:
@@ -45,7 +31,7 @@ def figures() -> list[Figure]:
                 ),
                 Panel(
                     "2 Quick dip",
-                    Pose({**_legs(60, 95), "trunk": 35, "arm_left": -40, "arm_right": -40}),
+                    Pose({**legs(60, 95), "trunk": 35, "arm_left": -40, "arm_right": -40}),
                     ["hips back, knees bent", "then drive up at once"],
                 ),
                 Panel(
@@ -69,7 +55,7 @@ def figures() -> list[Figure]:
                 ),
                 Panel(
                     "Bottom",
-                    Pose({**_legs(95, 115), "trunk": 35}, props=(Prop("bar"),)),
+                    Pose({**legs(95, 115), "trunk": 35}, props=(Prop("bar"),)),
                     ["thighs about level", "knees track over toes"],
                 ),
             ),
@@ -130,7 +116,7 @@ def figures() -> list[Figure]:
             (
                 Panel(
                     "Contact",
-                    Pose({**_legs(8, 14), "arm_left": 20, "elbow_left": 70}, props=(Prop("rope"),)),
+                    Pose({**legs(8, 14), "arm_left": 20, "elbow_left": 70}, props=(Prop("rope"),)),
                     ["land on the forefoot", "knees nearly straight"],
                 ),
                 Panel(
@@ -161,7 +147,7 @@ def figures() -> list[Figure]:
                 ),
                 Panel(
                     "2 Land and go",
-                    Pose({**_legs(40, 50), "trunk": 20, "arm_left": -30, "arm_right": -30}),
+                    Pose({**legs(40, 50), "trunk": 20, "arm_left": -30, "arm_right": -30}),
                     ["contact as short", "as you can"],
                 ),
                 Panel(
@@ -183,7 +169,7 @@ def figures() -> list[Figure]:
                 Panel(
                     "Hinge",
                     Pose(
-                        {**_legs(25, 25), "trunk": 60, "arm_left": -15, "arm_right": -15},
+                        {**legs(25, 25), "trunk": 60, "arm_left": -15, "arm_right": -15},
                         props=(Prop("bell"),),
                     ),
                     ["hips back, back flat,", "bell between the thighs"],
@@ -227,13 +213,13 @@ def figures() -> list[Figure]:
             (
                 Panel(
                     "Foot near the hip",
-                    Pose(_run(5, 18, 22), props=(Prop("line", text="HIP_MID"),)),
+                    Pose(running_contact(5, 18, 22), props=(Prop("line", text="HIP_MID"),)),
                     ["shank close to vertical", "knee bent at contact"],
                 ),
                 Panel(
                     "Overstride",
                     Pose(
-                        {**_run(0, 38, 5), "foot_left": 20},
+                        {**running_contact(0, 38, 5), "foot_left": 20},
                         support=("LEFT_HEEL",),
                         props=(Prop("line", text="HIP_MID"),),
                     ),
