@@ -476,7 +476,7 @@ def test_result_reaches_the_page_as_a_trait_only() -> None:
     cam = PoseCamera(
         test="jump_height",
         source=CLIP,
-        protocol_options={"countdown": 0.0, "hold_to_start": 0.0, "duration": 0.5},
+        protocol_options={"countdown": 0.0, "hold_to_start": 0.0, "duration": 0.5, "trials": 1},
     )
     changes: list[object] = []
     cam.observe(lambda ch: changes.append(ch["new"]), names=["result"])
