@@ -34,19 +34,19 @@ pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.media, pytest.ma
 
 LEARNERS = ["ana", "ben"]
 LESSON = "lessons/05-pelvic-proprioception.ipynb"
-TILT = '.rfl-st[aria-label="Self-test: Pelvic tilt control"]'
+TILT = '.rfl-st[aria-label="Self-test: Trunk–thigh control (pelvic tilt proxy)"]'
 # the test's camera view sits beside its panel, in the same cell output
 TILT_CAM = f".jp-OutputArea-output:has({TILT}) .rfl-cam"
 # the side-on walker of the Sports2D demo, cropped as in test_browser_e2e's mission clips
 WALKER = ("sports2d-demo", "iw*0.4167:ih*0.5556:iw*0.2:ih*0.4444", 3.5, 1.9)
 # No real clip shows someone standing side-on for the lesson's 3 s countdown and 14.5 s of
 # tilting: the fake camera loops 1.9 s of a side-on walker. Each learner's copy of the lesson
-# gets no countdown and a 10 s capture in its tilt cell (long enough for both streams to
-# overlap on a loaded machine; nothing else changes).
+# gets no countdown, one trial and a 10 s capture in its tilt cell (long enough for both streams
+# to overlap on a loaded machine; nothing else changes).
 TILT_CELL = 'tilt_test = SelfTest("pelvic_tilt")'
 SHORT_TILT_CELL = (
     'tilt_test = SelfTest("pelvic_tilt", countdown=0, hold_to_start=0.2, baseline=2, '
-    "explore=6, hold=2)"
+    "explore=6, hold=2, trials=1)"
 )
 
 
