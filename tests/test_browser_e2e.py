@@ -159,17 +159,9 @@ def context(pw: Any, work: Path, clip: Path) -> Iterator[Any]:
         yield ctx
 
 
-@contextlib.contextmanager
-def artifacts(page: Any, name: str, server: H.Server) -> Iterator[None]:
+def artifacts(page: Any, name: str, server: H.Server) -> contextlib.AbstractContextManager[None]:
     """Screenshot and server log into test-artifacts/ when the block fails."""
-    try:
-        yield
-    except BaseException:
-        with contextlib.suppress(Exception):
-            H.screenshot(page, name)
-        H.ARTIFACTS.mkdir(exist_ok=True)
-        (H.ARTIFACTS / f"{name}-server.log").write_text(server.log_text())
-        raise
+    return H.failure_artifacts(page, name, server)
 
 
 def cam_state(page: Any) -> list[dict[str, str]]:

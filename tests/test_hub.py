@@ -124,16 +124,9 @@ def pages(pw: Any, work: Path, hub: HB.Hub, camera: Path) -> Iterator[dict[str, 
         yield out
 
 
-@contextlib.contextmanager
-def failure_artifacts(page: Any, name: str, hub: HB.Hub) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        with contextlib.suppress(Exception):
-            H.screenshot(page, name)
-        H.ARTIFACTS.mkdir(exist_ok=True)
-        (H.ARTIFACTS / f"{name}-hub.log").write_text(hub.log_text())
-        raise
+def failure_artifacts(page: Any, name: str, hub: HB.Hub) -> contextlib.AbstractContextManager[None]:
+    """Screenshot and hub log into test-artifacts/ when the block fails."""
+    return H.failure_artifacts(page, name, hub, log="hub")
 
 
 def shorten_tilt_cell(notebook: Path) -> None:

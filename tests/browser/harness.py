@@ -390,6 +390,20 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def failure_artifacts(page: Any, name: str, server: Any, *, log: str = "server") -> Iterator[None]:
+    """On a failure inside the block: a screenshot and the server's log (``server.log_text()``)
+    go into ``test-artifacts/`` as ``NAME.png`` and ``NAME-LOG.log``; the failure is re-raised."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            screenshot(page, name)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"{name}-{log}.log").write_text(server.log_text())
+        raise
+
+
 def cell_output_text(page: Any) -> str:
     """The text of every output area in the current notebook."""
     return str(
