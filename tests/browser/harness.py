@@ -133,13 +133,18 @@ class Server:
 
     def stop(self) -> None:
         """Terminate the server (and its kernels)."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc, grace=15)
+
+
+def stop_process(proc: subprocess.Popen[bytes], *, grace: float) -> None:
+    """Terminate ``proc`` if it still runs; kill it if it has not exited after ``grace`` s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:

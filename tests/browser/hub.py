@@ -93,13 +93,7 @@ class Hub:
 
     def stop(self) -> None:
         """Stop the hub; it stops its proxy and every learner's server."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        H.stop_process(self.proc, grace=30)
 
 
 def spki_hash(cert: Path) -> str:
