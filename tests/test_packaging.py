@@ -167,3 +167,22 @@ def test_declared_numpy_floor_really_works(tmp_path: Path) -> None:
     tail = run.stdout[-3000:]
     assert run.returncode == 0, f"under numpy=={floor}:\n{tail}\n{run.stderr[-2000:]}"
     assert re.search(r"\d+ passed", tail) and "skipped" not in tail, tail
+
+
+TEXT_SUFFIXES = {".py", ".md", ".js", ".css", ".toml", ".yml", ".yaml", ".ipynb", ".txt"}
+
+
+def test_no_merge_conflict_markers_are_committed() -> None:
+    """A merge leftover (``<<<<<<<`` ... ``>>>>>>>``) in a tracked file breaks a page or module."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    marker = re.compile(r"^(<{7} |>{7} )", re.MULTILINE)
+    found = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix not in TEXT_SUFFIXES:
+            continue
+        if path.is_file() and marker.search(path.read_text(errors="replace")):
+            found.append(name)
+    assert not found, f"merge conflict markers left in {found}: resolve them and commit"
