@@ -15,7 +15,7 @@ from course.accuracy import measured_error
 from course.lessons import demos
 from course.selftests import HipExtension, PelvicTilt, SingleLegBalance
 from course.selftests.errors import NOT_MEASURED, camera_error, derived_angle
-from course.selftests.norms import NORMS_SOURCE, group_mean, place
+from course.selftests.norms import NORMS, NORMS_SOURCE, SEX_SPECIFIC_CLOSED, group_mean, place
 from course.selftests.reliability import change, mdc95, reliability
 from course.selftests.results import CANT_TELL, Metric, Threshold, assemble
 from course.selftests.trials import join_takes
@@ -227,3 +227,10 @@ def test_progress_figure_draws_the_mdc_band_and_marks_real_changes(tmp_path) -> 
     balance = log.history("single_leg_balance")
     assert {"time_right", "time_left"} <= set(balance[0].metrics)
     assert balance[0].mdc("time_right") > 0
+
+
+def test_eyes_closed_norms_agree_with_the_sex_specific_transcription() -> None:
+    """Pooled over the sexes, the second transcription rounds to the eyes-closed row we use."""
+    assert len(SEX_SPECIFIC_CLOSED) == len(NORMS["closed"])
+    for (women, men), (_lo, _hi, mean) in zip(SEX_SPECIFIC_CLOSED, NORMS["closed"], strict=True):
+        assert abs((women + men) / 2 - mean) <= 0.5, (women, men, mean)

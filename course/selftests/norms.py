@@ -15,6 +15,12 @@ available), so the values have NOT been checked against the paper and no standar
 given. A result is therefore placed only above or below its group's mean, never as a percentile,
 and never as a pass or fail.
 
+**Cross-check.** A second, independent public transcription gives the eyes-closed best-of-three
+means by sex (women/men, s): 13.1/16.9 (18–39), 13.5/12.0 (40–49), 7.9/8.6 (50–59), 3.6/5.1
+(60–69), 3.7/2.6 (70–79), 2.1/1.8 (80+). Averaged over the sexes they round to the same whole
+seconds as the eyes-closed row below (``SEX_SPECIFIC_CLOSED``; a test checks it). This makes a
+copying error in that row unlikely; it does not replace reading the paper.
+
 Examples
 --------
 >>> group_mean(45, "open")
@@ -27,13 +33,18 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["NORMS", "NORMS_SOURCE", "group_mean", "place"]
+__all__ = ["NORMS", "NORMS_SOURCE", "SEX_SPECIFIC_CLOSED", "group_mean", "place"]
 
 NORMS_SOURCE = (
     "Springer et al. 2007, J Geriatr Phys Ther 30(1):8–15 (n = 549; best of three, 45 s "
     "ceiling) — group means as a secondary transcription, rounded and pooled over sexes, not "
     "checked against the paper's tables; no SDs transcribed"
 )
+
+#: Eyes-closed best-of-three means (women, men) in s by age group, from the second transcription.
+SEX_SPECIFIC_CLOSED: tuple[tuple[float, float], ...] = (
+    (13.1, 16.9), (13.5, 12.0), (7.9, 8.6), (3.6, 5.1), (3.7, 2.6), (2.1, 1.8),
+)  # fmt: skip
 
 #: eyes → ((lowest age, highest age, best-of-three group mean in s), ...). See the module note.
 NORMS: dict[str, tuple[tuple[int, int, float], ...]] = {
