@@ -8,7 +8,9 @@ ones before it). The analysis must tell them apart, and its stages must add up t
 from __future__ import annotations
 
 import doctest
+import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +97,21 @@ def test_an_empty_fifth_is_a_clear_error() -> None:
 def test_module_examples_run() -> None:
     result = doctest.testmod(tr)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_deployment_guide_shows_the_stored_run() -> None:
+    """docs/deploy-jupyterhub.md's sizing and stage tables are what --table prints."""
+    from benchmarks import bench_classroom
+
+    root = Path(__file__).resolve().parents[1]
+    run = root / "benchmarks" / "results" / "classroom.jsonl"
+    rows = [json.loads(x) for x in run.read_text().splitlines() if x.startswith("{")]
+    assert [r["learners"] for r in rows] == [1, 2, 4]
+    doc = (root / "docs" / "deploy-jupyterhub.md").read_text()
+    for tag, text in (
+        ("classroom-table", bench_classroom.table(rows)),
+        ("classroom-stages", bench_classroom.stages_table(rows)),
+    ):
+        shown = doc.split(f"<!-- {tag}:start -->\n")[1].split(f"\n<!-- {tag}:end -->")[0]
+        assert shown == text, f"regenerate with --table {run.relative_to(root)}"
+    assert all(r["max_in_flight"] == 1 for r in rows)  # the stored run's claim in the text
