@@ -215,7 +215,7 @@ def measure(n: int, pages: list[Any], hub: Any, *, seconds: float, warmup: float
     learners = []
     for page, s, e, k, n0 in zip(active, start, end, k0, timeouts0, strict=True):
         learners.append(_learner_trace(h, page, s[2], e[2], k, n0))
-    worst = max(learners, key=lambda x: x["last_vs_first_fifth"])
+    worst = max(learners, key=lambda x: _or_inf(x["last_vs_first_fifth"]))
     row = {
         "name": f"classroom.n{n}",
         "learners": n,
@@ -246,6 +246,11 @@ def measure(n: int, pages: list[Any], hub: Any, *, seconds: float, warmup: float
     return row
 
 
+def _or_inf(x: float) -> float:
+    """``x``, or minus infinity for NaN (so that ``max`` skips it)."""
+    return -math.inf if math.isnan(x) else x
+
+
 def _learner_trace(
     h: Any, page: Any, start_ms: float, end_ms: float, k0: int, timeouts0: int
 ) -> dict:
@@ -257,7 +262,12 @@ def _learner_trace(
     kernel = {int(i): (a, b) for i, a, b, _ in ktrace}
     frames = trace.join(rows, kernel, time_origin_ms=origin)
     parts = trace.split(frames)
-    f = trace.fifths(frames, start_ms, end_ms)
+    nan, n = float("nan"), len(trace.STAGES)
+    try:
+        f = trace.fifths(frames, start_ms, end_ms)
+    except ValueError as exc:  # a stalled stream: keep the row, with no fifths to compare
+        print(f"classroom: {exc}", file=sys.stderr, flush=True)
+        f = trace.Fifths(nan, nan, (nan,) * n, (nan,) * n, 0, 0, nan)
     answered = {int(r[0]) for r in every}
     seen = [i for i, a, _, _ in ktrace if start_ms <= a * 1000 - origin < end_ms]
     # the kernel's CPU per frame against its wall time per frame, first and last fifth: a
@@ -282,7 +292,7 @@ def _learner_trace(
         "n_first_last": [f.n_first, f.n_last],
         "stages": list(trace.STAGES),
         "stages_ms_median": [
-            round(statistics.median(p[i] for p in parts), 1) for i in range(len(trace.STAGES))
+            round(statistics.median(p[i] for p in parts), 1) if parts else nan for i in range(n)
         ],
         "stages_ms_first": [round(x, 1) for x in f.stages_first],
         "stages_ms_last": [round(x, 1) for x in f.stages_last],
@@ -372,7 +382,8 @@ def stages_table(rows: list[dict]) -> str:
                 f"{p:.0f} → {q:.0f}"
                 for p, q in zip(x["stages_ms_first"], x["stages_ms_last"], strict=True)
             ]
-            (c0, w0), (c1, w1) = x["kernel_cpu_wall_ms_first_last"]
+            ends = x["kernel_cpu_wall_ms_first_last"]
+            c0, w0, c1, w1 = (math.nan if v is None else v for pair in ends for v in pair)
             out.append(
                 f"| {r['learners']} | {i} | {a:.0f} → {b:.0f} | " + " | ".join(cells) + f" "
                 f"| {c0:.0f} / {w0:.0f} → {c1:.0f} / {w1:.0f} |"

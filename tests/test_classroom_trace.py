@@ -115,3 +115,18 @@ def test_the_deployment_guide_shows_the_stored_run() -> None:
         shown = doc.split(f"<!-- {tag}:start -->\n")[1].split(f"\n<!-- {tag}:end -->")[0]
         assert shown == text, f"regenerate with --table {run.relative_to(root)}"
     assert all(r["max_in_flight"] == 1 for r in rows)  # the stored run's claim in the text
+
+
+def test_tables_show_a_stalled_learner_instead_of_failing() -> None:
+    from benchmarks import bench_classroom
+
+    run = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "classroom.jsonl"
+    rows = [json.loads(x) for x in run.read_text().splitlines() if x.startswith("{")]
+    nan = float("nan")
+    stalled = rows[-1]["per_learner"][0]
+    stalled["latency_ms_first_last"] = [nan, nan]
+    stalled["stages_ms_first"] = stalled["stages_ms_last"] = [nan] * len(tr.STAGES)
+    stalled["kernel_cpu_wall_ms_first_last"] = [[None, None], [None, None]]
+    lines = bench_classroom.stages_table(rows).splitlines()
+    assert lines[-4].startswith("| 4 | 1 | nan → nan |")
+    assert lines[-3].startswith("| 4 | 2 |") and "nan" not in lines[-3]
