@@ -26,7 +26,10 @@ per N, all in the same run:
 - ``per_learner``: each learner's frames cut into stages (``benchmarks.classroom_trace``:
   encode, wait, uplink, kernel, downlink, draw), their medians over the first and last fifth,
   and the kernel's CPU and wall time per frame at both ends. A queue of frames would show as
-  a growing uplink; a kernel waiting for a core, as wall time growing over a flat CPU time.
+  a growing uplink, and as frames reaching the kernel back to back (``kernel_back_to_back``:
+  idle gaps under 1 ms; ``kernel_idle_gap_ms_min``); a kernel waiting for a core, as wall time
+  growing over a flat CPU time. ``--timeout-ms 60`` makes answers late on purpose, to check
+  that the page's timeout path never sends a second frame while one is pending.
 
 Each learner's kernel notes when a frame request enters and leaves
 ``PoseCamera.handle_message`` (a subclass in the benchmark's notebook cell); the page keeps
@@ -42,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -60,6 +64,7 @@ REPO = Path(__file__).resolve().parent.parent
 NS = (1, 2, 4)
 FPS = 15
 NICE_BROWSERS = 0  # niceness of the learners' browsers (0: as started)
+TIMEOUT_MS = 2000  # the widgets' timeout_ms (their default)
 CAM = ".rfl-cam"
 CPU_CODE = "import time; print(time.process_time())"
 SNAPSHOT_JS = """() => { const e = document.querySelector('.rfl-cam');
@@ -86,7 +91,7 @@ class TracedCamera(PoseCamera):
         return out
 
 
-cam = TracedCamera(autostart=True, fps_cap={fps})
+cam = TracedCamera(autostart=True, fps_cap={fps}, timeout_ms={timeout_ms})
 cam"""
 
 
@@ -221,6 +226,7 @@ def measure(n: int, pages: list[Any], hub: Any, *, seconds: float, warmup: float
         "learners": n,
         "fps_cap": FPS,
         "browsers_niced": NICE_BROWSERS,
+        "timeout_ms": TIMEOUT_MS,
         "fps_mean": statistics.fmean(fps),
         "fps_min": min(fps),
         "latency_p50_ms": _pct(pooled, 50),
@@ -270,6 +276,13 @@ def _learner_trace(
         f = trace.Fifths(nan, nan, (nan,) * n, (nan,) * n, 0, 0, nan)
     answered = {int(r[0]) for r in every}
     seen = [i for i, a, _, _ in ktrace if start_ms <= a * 1000 - origin < end_ms]
+    # a second frame sent while one is pending reaches the kernel back to back with it: the
+    # kernel's idle gap between frames is then ~0 (one in flight: at least a downlink + uplink)
+    gaps = [
+        1000 * (b[1] - a[2])
+        for a, b in itertools.pairwise(ktrace)
+        if start_ms <= a[1] * 1000 - origin < end_ms
+    ]
     # the kernel's CPU per frame against its wall time per frame, first and last fifth: a
     # kernel that waits for a core shows wall time growing over a flat CPU time
     fifth = (end_ms - start_ms) / 5
@@ -298,6 +311,8 @@ def _learner_trace(
         "stages_ms_last": [round(x, 1) for x in f.stages_last],
         "latency_ms_first_last": [round(f.first, 1), round(f.last, 1)],
         "kernel_cpu_wall_ms_first_last": cpu_wall,
+        "kernel_idle_gap_ms_min": round(min(gaps), 2) if gaps else nan,
+        "kernel_back_to_back": sum(1 for g in gaps if g < 1.0),
     }
 
 
@@ -308,7 +323,7 @@ def run(seconds: float, ns: Iterable[int] = NS, warmup: float = 5.0) -> Iterator
 
     ns = list(ns)
     learners = [f"learner{i}" for i in range(1, max(ns) + 1)]
-    cell = CELL.format(fps=FPS)
+    cell = CELL.format(fps=FPS, timeout_ms=TIMEOUT_MS)
     with tempfile.TemporaryDirectory(prefix="rfl-bench-class-") as tmp:
         work = Path(tmp)
         clip = h.make_y4m(media.fetch("pose2sim-single-cam01"), work / "cam.y4m", seconds=3.0)
@@ -392,11 +407,17 @@ def stages_table(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global FPS, NICE_BROWSERS
+    global FPS, NICE_BROWSERS, TIMEOUT_MS
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_classroom")
     parser.add_argument("--table", help="print the docs table of a --json run's output file")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per N")
     parser.add_argument("--fps", type=int, default=FPS, help="the widgets' fps_cap")
+    parser.add_argument(
+        "--timeout-ms",
+        type=int,
+        default=TIMEOUT_MS,
+        help="the widgets' timeout_ms (a small one makes answers late on purpose)",
+    )
     parser.add_argument(
         "--nice-browsers",
         type=int,
@@ -410,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = [json.loads(x) for x in lines if x.startswith("{")]
         print(table(rows), stages_table(rows), sep="\n\n")
         return 0
-    FPS, NICE_BROWSERS = args.fps, args.nice_browsers
+    FPS, NICE_BROWSERS, TIMEOUT_MS = args.fps, args.nice_browsers, args.timeout_ms
     for row in run(args.seconds, [int(x) for x in args.learners.split(",")]):
         print(json.dumps(row), flush=True)
     return 0
