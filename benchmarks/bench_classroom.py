@@ -49,6 +49,7 @@ import itertools
 import json
 import math
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -66,7 +67,7 @@ FPS = 15
 NICE_BROWSERS = 0  # niceness of the learners' browsers (0: as started)
 TIMEOUT_MS = 2000  # the widgets' timeout_ms (their default)
 CAM = ".rfl-cam"
-CPU_CODE = "import time; print(time.process_time())"
+CPU_CODE = "time.process_time()"
 SNAPSHOT_JS = """() => { const e = document.querySelector('.rfl-cam');
   return [Number(e.dataset.drawn), e.rflLatencies.length, performance.now()]; }"""
 LATENCIES_JS = "(i) => document.querySelector('.rfl-cam').rflLatencies.slice(i)"
@@ -101,6 +102,17 @@ def _modules() -> tuple[Any, Any]:
     from browser import harness, hub
 
     return harness, hub
+
+
+def _kernel_value(h: Any, page: Any, expr: str) -> Any:
+    """The value of ``expr`` in the page's kernel, as JSON between markers: anything else the
+    kernel prints meanwhile (MediaPipe's log lines on stderr) is ignored."""
+    code = f"import json, time; print('<rfl>' + json.dumps({expr}) + '</rfl>')"
+    out = h.kernel_eval(page, code)
+    found = re.search(r"<rfl>(.*?)</rfl>", out, re.S)
+    if found is None:
+        raise RuntimeError(f"the kernel did not answer {expr!r}; it printed: {out[-2000:]}")
+    return json.loads(found.group(1))
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -196,8 +208,8 @@ def measure(n: int, pages: list[Any], hub: Any, *, seconds: float, warmup: float
         _nice_browsers(NICE_BROWSERS)
     time.sleep(warmup)
     load0 = os.getloadavg()[0]
-    cpu0 = [float(h.kernel_eval(p, CPU_CODE)) for p in active]
-    k0 = [int(h.kernel_eval(p, "print(len(cam.ktrace))")) for p in active]
+    cpu0 = [float(_kernel_value(h, p, CPU_CODE)) for p in active]
+    k0 = [int(_kernel_value(h, p, "len(cam.ktrace)")) for p in active]
     timeouts0 = [int(p.evaluate(TIMEOUTS_JS)) for p in active]
     tree0, chrome0, busy0 = _tree_cpu(hub.proc.pid), _chromium_cpu(), _machine_busy()
     sampler = _Sampler(hub.proc.pid)
@@ -211,7 +223,7 @@ def measure(n: int, pages: list[Any], hub: Any, *, seconds: float, warmup: float
     tree1, chrome1, busy1 = _tree_cpu(hub.proc.pid), _chromium_cpu(), _machine_busy()
     wall = time.monotonic() - t0
     load1 = os.getloadavg()[0]
-    cpu1 = [float(h.kernel_eval(p, CPU_CODE)) for p in active]
+    cpu1 = [float(_kernel_value(h, p, CPU_CODE)) for p in active]
     for page in active:  # stop this round's streams (the Start/Stop button)
         page.locator(f"{CAM} button", has_text="Stop").first.click()
     lats = [p.evaluate(LATENCIES_JS, s[1]) for p, s in zip(active, start, strict=True)]
@@ -264,7 +276,7 @@ def _learner_trace(
     every = page.evaluate(TRACE_JS)
     rows = [r for r in every if start_ms <= r[1] < end_ms]
     origin = float(page.evaluate("() => performance.timeOrigin"))
-    ktrace = json.loads(h.kernel_eval(page, f"import json; print(json.dumps(cam.ktrace[{k0}:]))"))
+    ktrace = _kernel_value(h, page, f"cam.ktrace[{k0}:]")
     kernel = {int(i): (a, b) for i, a, b, _ in ktrace}
     frames = trace.join(rows, kernel, time_origin_ms=origin)
     parts = trace.split(frames)
