@@ -159,11 +159,11 @@ def _nice_browsers(niceness: int) -> None:
 
 
 def _machine_busy() -> float:
-    """CPU seconds the whole machine has spent busy (all processes, all cores), now."""
+    """CPU seconds the whole machine has spent busy (all processes, all cores), now (Linux)."""
     import psutil
 
-    t = psutil.cpu_times()
-    return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
+    t = psutil.cpu_times()  # guest time is already inside user and nice
+    return float(t.user + t.nice + t.system + t.irq + t.softirq + t.steal)
 
 
 class _Sampler(threading.Thread):
