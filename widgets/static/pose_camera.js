@@ -9,14 +9,14 @@ import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sid
 import { fullBox } from "./pose_geometry.js";
 import { cameraError, cameraReport, createRequester, frameRequest, poseParts } from "./pose_messages.js";
 import { createReplay } from "./pose_replay.js";
-import { bannerKind, isLive, pct, step, streamFigures } from "./pose_state.js";
+import { bannerKind, isLive, pct, replyTimeout, step, streamFigures } from "./pose_state.js";
 
 
 /** @typedef {{ get(k: string): any, set(k: string, v: any): void, save_changes(): void,
  *   on(ev: string, cb: Function): void, off(ev: string, cb?: Function): void,
  *   send(content: object, callbacks?: any, buffers?: ArrayBuffer[]): void }} Model */
 /** @typedef {{ lm: Float32Array | null, msg: any, t0: number, drawn: boolean,
- *   frame: ImageBitmap | null }} Latest */
+ *   frame: ImageBitmap | null, row: number[] }} Latest */
 
 const BUSY_MESSAGE = "Kernel busy or restarting: frames are paused and resume by themselves " +
   "when it answers. If you restarted the kernel, run the cell again.";
@@ -36,6 +36,8 @@ function render({ model, el }) {
   root.dataset.status = "idle";
   root.dataset.state = "idle";
   /** @type {any} */ (root).rflLatencies = [];
+  // per answered frame, for benchmarks (ms, page clock): [id, capture, encoded, sent, answered, drawn]
+  /** @type {number[][]} */ const trace = /** @type {any} */ (root).rflTrace = [];
   el.appendChild(root);
 
   // --- DOM ---------------------------------------------------------------------------------
@@ -82,7 +84,7 @@ function render({ model, el }) {
   /** @type {MediaStream | null} */ let stream = null;
   let state = "idle"; // pose_state.js
   let mode = "camera";
-  /** @type {{ id: number, t0: number, sent: number, timer: any } | null} */ let inFlight = null;
+  /** @type {{ id: number, t0: number, ready: number, sent: number, timer: any } | null} */ let inFlight = null;
   let nextId = 0;
   const newId = () => ++nextId;
   let lastSend = -1e9;
@@ -228,7 +230,7 @@ function render({ model, el }) {
     pumpTimer = setTimeout(pump, Math.max(0, ms));
   }
 
-  /** @type {{ t0: number, buf: ArrayBuffer, w: number, h: number } | null} */ let prepared = null;
+  /** @type {{ t0: number, buf: ArrayBuffer, w: number, h: number, ready: number } | null} */ let prepared = null;
   let encoding = false;
   let lastCapture = -1e9;
   /** @type {any} */ let prepTimer = null;
@@ -256,7 +258,7 @@ function render({ model, el }) {
       const buf = await /** @type {Blob} */ (blob).arrayBuffer();
       encodeMs.push(performance.now() - now);
       if (encodeMs.length > 60) encodeMs.shift();
-      prepared = { t0: now, buf, w, h: hh };
+      prepared = { t0: now, buf, w, h: hh, ready: performance.now() };
     } finally {
       encoding = false;
     }
@@ -270,18 +272,21 @@ function render({ model, el }) {
     const id = newId();
     root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + p.buf.byteLength);
     sizeCanvases(p.w, p.h);
-    transmit(id, p.t0, frameRequest(id, p.t0, p.w, p.h), [p.buf]);
+    transmit(id, p.t0, frameRequest(id, p.t0, p.w, p.h), [p.buf], p.ready);
     // start the next capture so that it is encoded just when this answer should arrive
     const lead = roundTrips.length ? pct(roundTrips, 50) - pct(encodeMs, 50) - 2 : 0;
     prepTimer = setTimeout(prepare, Math.max(0, lead));
   }
 
-  /** @param {number} id @param {number} t0 @param {any} content @param {ArrayBuffer[]} buffers */
-  function transmit(id, t0, content, buffers) {
-    inFlight = { id, t0, sent: performance.now(), timer: null };
+  /** @param {number} id @param {number} t0 @param {any} content @param {ArrayBuffer[]} buffers
+   * @param {number} [ready] when the frame was encoded (default: captured) */
+  function transmit(id, t0, content, buffers, ready = t0) {
+    inFlight = { id, t0, ready, sent: performance.now(), timer: null };
     lastSend = t0;
     // the first frame also loads the pose model in the kernel: give it longer
-    const limit = answered ? model.get("timeout_ms") : Math.max(15000, model.get("timeout_ms"));
+    const limit = answered
+      ? replyTimeout(model.get("timeout_ms"), roundTrips)
+      : Math.max(15000, model.get("timeout_ms"));
     inFlight.timer = setTimeout(() => onTimeout(id), limit);
     try {
       send(content, buffers);
@@ -354,6 +359,8 @@ function render({ model, el }) {
     }
     answered = true;
     const t0 = inFlight.t0;
+    const row = [msg.id, t0, inFlight.ready, inFlight.sent, performance.now(), NaN];
+    if (trace.length < 200000) trace.push(row);
     inFlight = null;
     resume();
     replyTimes.push(performance.now());
@@ -374,7 +381,7 @@ function render({ model, el }) {
         sizeCanvases(frame.width, frame.height);
       }
       if (parts.landmarks) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
-      latest = { lm: parts.landmarks, msg, t0, drawn: false, frame };
+      latest = { lm: parts.landmarks, msg, t0, drawn: false, frame, row };
       // the kernel sets the status trait from the same frame; the page only shows it
       const status = msg.status || (parts.landmarks ? "streaming" : "no_person");
       if (status !== root.dataset.status || (msg.message && banner.textContent.indexOf(msg.message) < 0)) {
@@ -410,6 +417,7 @@ function render({ model, el }) {
     const footer = footerLine(r.msg);
     if (footer) paintTextBox(octx, [footer], 8, hh - textSize(w, hh) * 2.2);
     const latency = performance.now() - r.t0;
+    r.row[5] = r.t0 + latency;
     latencies.push(latency);
     if (latencies.length > 120) latencies.shift();
     // every latency of the session (for benchmarks), capped to bound memory

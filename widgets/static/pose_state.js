@@ -96,3 +96,15 @@ export function streamFigures({ now, replyTimes, latencies, encodeMs, procMs, wi
     kernelP50: pct(procMs, 50),
   };
 }
+
+/**
+ * How long to wait for a frame's answer before showing "kernel busy", ms: the widget's
+ * `timeout_ms`, or three times the slowest recent round trip (95th percentile) when a loaded
+ * class server answers slowly but surely, so that its answers are drawn rather than thrown
+ * away; never more than four times `timeout_ms`, so a kernel that stopped answering is still
+ * reported within seconds.
+ * @param {number} timeoutMs the widget's `timeout_ms` @param {number[]} roundTrips recent, ms
+ */
+export function replyTimeout(timeoutMs, roundTrips) {
+  return Math.min(4 * timeoutMs, Math.max(timeoutMs, 3 * pct(roundTrips, 95)));
+}

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { STATES, bannerKind, isLive, pct, step, streamFigures } from "../pose_state.js";
+import { STATES, bannerKind, isLive, pct, replyTimeout, step, streamFigures } from "../pose_state.js";
 
 const OFF = ["idle", "stopped", "ended", "error", "other_view"];
 const EVENTS = [
@@ -107,4 +107,17 @@ test("stream figures: replies in the last 2 s and percentiles of each series", (
   const f = streamFigures({ now, replyTimes, latencies, encodeMs: [5, 7, 6], procMs: [] });
   assert.deepEqual(f, { fps: 2, p50: 200, p95: 400, encodeP50: 6, kernelP50: 0 });
   assert.equal(streamFigures({ now, replyTimes, latencies, encodeMs: [], procMs: [], windowMs: 4000 }).fps, 1.5);
+});
+
+test("reply timeout: the widget's own on a quick server, longer on a slow one, bounded", () => {
+  assert.equal(replyTimeout(2000, []), 2000);
+  const quick = Array.from({ length: 30 }, (_, i) => 40 + i);
+  assert.equal(replyTimeout(2000, quick), 2000);
+  // a saturated class server: round trips up to 1.5 s -> wait three times the 95th percentile
+  const slow = Array.from({ length: 30 }, (_, i) => 500 + 35 * i);
+  const p95 = pct(slow, 95);
+  assert.ok(p95 > 1400 && p95 < 1600);
+  assert.equal(replyTimeout(2000, slow), 3 * p95);
+  // a kernel that has stopped answering is still reported within 4 x timeout_ms
+  assert.equal(replyTimeout(2000, [30000, 30000]), 8000);
 });
