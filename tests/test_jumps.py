@@ -137,6 +137,20 @@ def test_kernels_reject_out_of_range() -> None:
     with pytest.raises(ValueError):
         K.peak_rfd(f, 1000.0, 0, 10, 2)
     assert K.first_run(np.zeros(0), 0, 1.0, False, 1) == -1
+    ok: dict[str, object] = {
+        "fs": 1000.0, "kind": 0, "quiet_i0": 0, "quiet_i1": 5, "given_weight": 0.0,
+        "search_from": 5, "onset_sd": 5.0, "backtrack": -1, "threshold": 20.0, "min_flight": 5,
+        "min_contact": 2, "rfd_windows": [5], "peak_window": 2, "integrate": True, "v0": 0.0,
+        "landing_window": 5, "max_edge": 0.01, "g": G,
+    }  # fmt: skip
+    for bad in ({"quiet_i1": 11}, {"kind": 3}, {"quiet_i0": -1}, {"search_from": 11}, {"g": 0.0}):
+        with pytest.raises(ValueError, match="analyze"):
+            K.analyze(f, **{**ok, **bad})  # type: ignore[arg-type]
+    r = K.analyze(f, **ok)  # type: ignore[arg-type]
+    assert r.start == -1 and not r.integrated and r.kinematics is None  # no movement: stops
+    f_nan = f.copy()
+    f_nan[7] = np.nan
+    assert K.analyze(f_nan, **ok).nan_index == 7  # type: ignore[arg-type]
 
 
 # --- the simulated traces are what they claim ---------------------------------------------------
