@@ -3,7 +3,9 @@ and clear errors for the mistakes people make with force-plate exports."""
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -375,6 +377,8 @@ def test_result_is_built_once_and_does_not_follow_the_input() -> None:
     assert r.as_table() == before
     assert r.heights["flight-time"] is r.heights["flight-time"]
     assert dict(r.methods) == analyze_jump(jump.force, jump.fs).methods
+    again = pickle.loads(pickle.dumps(r))  # a result can be stored and copied like before
+    assert again.as_table() == before and copy.deepcopy(r).heights == r.heights
 
 
 def test_unhashable_options_are_checked_too() -> None:

@@ -59,6 +59,10 @@ class LazyMapping(Mapping[str, V]):
     def __repr__(self) -> str:
         return repr(self._items())
 
+    def __reduce__(self) -> tuple[type[dict[str, V]], tuple[dict[str, V]]]:
+        """Pickle and copy as the plain dict of its items (built first)."""
+        return dict, (self._items(),)
+
 
 class Assembly:
     """The core's measurements of one trace with the checked options; builds the mappings.
@@ -121,8 +125,8 @@ class Assembly:
         r, o = self.r, self.opt
         out = {
             self.name: Event(r.t_start, r.start, o.onset_method, self.onset_set),
-            "takeoff": Event(r.t_takeoff, r.takeoff, o.takeoff_method, o.thr_set),
-            "landing": Event(r.t_landing, r.landing, o.landing_method, o.land_set),
+            "takeoff": Event(r.t_takeoff, r.takeoff, o.takeoff_method, dict(o.thr_set)),
+            "landing": Event(r.t_landing, r.landing, o.landing_method, dict(o.land_set)),
             "peak_force": Event(
                 r.i_peak / o.fs, r.i_peak, f"largest force, {self.name} to take-off", {}
             ),
@@ -172,7 +176,7 @@ class Assembly:
     def metrics(self) -> dict[str, Measure]:
         """Body weight and mass, flight time, forces, and the integrated or drop-jump numbers."""
         r, o, name = self.r, self.opt, self.name
-        weight_set = o.plan.thresholds
+        weight_set = dict(o.plan.thresholds)  # each result owns plain dicts (picklable)
         flight_set = self._flight_set()
         flight = r.t_landing - r.t_takeoff
         out = {
@@ -183,7 +187,10 @@ class Assembly:
                 r.peak_force, "N", f"largest force from {name} to take-off", self.onset_set
             ),
             "peak landing force": Measure(
-                r.peak_landing_force, "N", "largest force in the 0.5 s after landing", o.land_set
+                r.peak_landing_force,
+                "N",
+                "largest force in the 0.5 s after landing",
+                dict(o.land_set),
             ),
         }
         if r.integrated:
