@@ -17,6 +17,7 @@
 
 #include "arrays.hpp"
 #include "families.hpp"
+#include "jumps.hpp"
 
 namespace rfl {
 namespace {
@@ -33,19 +34,8 @@ void check_range(const CVec& f, int64_t i0, int64_t i1, const char* what) {
 /// Mean and sample standard deviation (ddof = 1; 0 for one sample) of force[i0:i1].
 std::pair<double, double> window_stats(const CVec& force, int64_t i0, int64_t i1) {
     check_range(force, i0, i1, "window_stats");
-    const double* f = force.data();
-    double mean = 0.0, sd = 0.0;
-    {
-        nb::gil_scoped_release release;
-        double s = 0.0;
-        for (int64_t i = i0; i < i1; ++i) s += f[i];
-        const auto n = static_cast<double>(i1 - i0);
-        mean = s / n;
-        double ss = 0.0;
-        for (int64_t i = i0; i < i1; ++i) ss += (f[i] - mean) * (f[i] - mean);
-        sd = (i1 - i0 > 1) ? std::sqrt(ss / (n - 1.0)) : 0.0;
-    }
-    return {mean, sd};
+    nb::gil_scoped_release release;
+    return jumps_detail::window_stats(force.data(), i0, i1);
 }
 
 /// Movement onset: the first sample at or after `start` whose force differs from `baseline` by more
@@ -58,28 +48,8 @@ std::pair<int64_t, int64_t> find_onset(const CVec& force, int64_t start, double 
     const auto n = static_cast<int64_t>(force.shape(0));
     if (start < 0 || start > n) throw std::invalid_argument("find_onset: start out of range");
     if (!(threshold >= 0.0)) throw std::invalid_argument("find_onset: threshold must be >= 0");
-    const double* f = force.data();
-    int64_t det = -1, onset = -1;
-    {
-        nb::gil_scoped_release release;
-        for (int64_t i = start; i < n; ++i) {
-            if (std::fabs(f[i] - baseline) > threshold) {
-                det = i;
-                break;
-            }
-        }
-        if (det >= 0) {
-            if (backtrack < 0) {
-                const double side = (f[det] > baseline) ? 1.0 : -1.0;
-                int64_t j = det;
-                while (j > start && (f[j - 1] - baseline) * side > 0.0) --j;
-                onset = (j > start) ? j - 1 : start;
-            } else {
-                onset = (det - backtrack > start) ? det - backtrack : start;
-            }
-        }
-    }
-    return {onset, det};
+    nb::gil_scoped_release release;
+    return jumps_detail::find_onset(force.data(), n, start, baseline, threshold, backtrack);
 }
 
 /// First index i >= start such that force[i : i + min_len] all lie at or above `threshold`
@@ -88,21 +58,8 @@ int64_t first_run(const CVec& force, int64_t start, double threshold, bool above
     const auto n = static_cast<int64_t>(force.shape(0));
     if (start < 0 || start > n) throw std::invalid_argument("first_run: start out of range");
     if (min_len < 1) throw std::invalid_argument("first_run: min_len must be >= 1");
-    const double* f = force.data();
-    int64_t found = -1;
-    {
-        nb::gil_scoped_release release;
-        int64_t run = 0;
-        for (int64_t i = start; i < n; ++i) {
-            const bool ok = above ? (f[i] >= threshold) : (f[i] < threshold);
-            run = ok ? run + 1 : 0;
-            if (run == min_len) {
-                found = i - min_len + 1;
-                break;
-            }
-        }
-    }
-    return found;
+    nb::gil_scoped_release release;
+    return jumps_detail::first_run(force.data(), n, start, threshold, above, min_len);
 }
 
 /// Flight phase: take-off is the first sample i >= start below `threshold` such that the next
@@ -117,36 +74,8 @@ std::pair<int64_t, int64_t> find_flight(const CVec& force, int64_t start, double
     if (min_flight < 1 || min_contact < 1) {
         throw std::invalid_argument("find_flight: min_flight and min_contact must be >= 1");
     }
-    const double* f = force.data();
-    int64_t takeoff = -1, landing = -1;
-    {
-        nb::gil_scoped_release release;
-        int64_t i = start;
-        while (i < n) {
-            while (i < n && !(f[i] < threshold)) ++i;  // next unloaded sample
-            if (i >= n) break;
-            const int64_t cand = i;
-            int64_t run = 0, land = -1;
-            for (int64_t j = cand; j < n; ++j) {  // next sustained contact
-                run = (f[j] >= threshold) ? run + 1 : 0;
-                if (run == min_contact) {
-                    land = j - min_contact + 1;
-                    break;
-                }
-            }
-            if (land < 0) {
-                if (n - cand >= min_flight) takeoff = cand;
-                break;
-            }
-            if (land - cand >= min_flight) {
-                takeoff = cand;
-                landing = land;
-                break;
-            }
-            i = land + min_contact;  // a short dip: skip past this contact
-        }
-    }
-    return {takeoff, landing};
+    nb::gil_scoped_release release;
+    return jumps_detail::find_flight(force.data(), n, start, threshold, min_flight, min_contact);
 }
 
 /// Centre-of-mass motion from the impulse-momentum integration, read-only named fields in Python.
@@ -174,36 +103,12 @@ JumpKinematics kinematics(const CVec& force, double fs, double mass, double weig
         !std::isfinite(lead_out)) {
         throw std::invalid_argument("kinematics: lead_in and lead_out must be finite and >= 0 s");
     }
-    const double* f = force.data();
-    const size_t first = lead_in > 0.0 ? 1 : 0;
-    const auto n_samples = static_cast<size_t>(i1 - i0 + 1);
-    const size_t len = first + n_samples + 1;
+    const size_t len = (lead_in > 0.0 ? 1 : 0) + static_cast<size_t>(i1 - i0 + 1) + 1;
     std::vector<double> v(len), s(len), p(len);
     {
         nb::gil_scoped_release release;
-        const double dt = 1.0 / fs;
-        // force and time step of point k (k >= 1 is integrated from point k - 1)
-        auto force_at = [&](size_t k) {
-            if (k < first) return 0.0;
-            const size_t j = k - first;
-            return j < n_samples ? f[i0 + static_cast<int64_t>(j)] : 0.0;
-        };
-        auto step_to = [&](size_t k) {
-            if (k == first) return lead_in;  // touchdown -> sample i0 (k == 1 only if lead_in)
-            return k == len - 1 ? lead_out : dt;
-        };
-        v[0] = v0;
-        s[0] = 0.0;
-        p[0] = force_at(0) * v0;
-        double f_prev = force_at(0);
-        for (size_t k = 1; k < len; ++k) {
-            const double fk = force_at(k);
-            const double h = step_to(k);
-            v[k] = v[k - 1] + ((f_prev - weight) + (fk - weight)) * 0.5 * h / mass;
-            s[k] = s[k - 1] + (v[k - 1] + v[k]) * 0.5 * h;
-            p[k] = fk * v[k];
-            f_prev = fk;
-        }
+        jumps_detail::integrate(force.data(), fs, mass, weight, i0, i1, v0, lead_in, lead_out,
+                                v.data(), s.data(), p.data());
     }
     return JumpKinematics{to_numpy(std::move(v), {len}), to_numpy(std::move(s), {len}),
                           to_numpy(std::move(p), {len})};
@@ -217,21 +122,8 @@ std::pair<double, int64_t> peak_rfd(const CVec& force, double fs, int64_t i0, in
     if (i0 < 0 || i1 >= n || window < 1 || !(fs > 0.0)) {
         throw std::invalid_argument("peak_rfd: need 0 <= i0, i1 < len(force), window >= 1, fs > 0");
     }
-    const double* f = force.data();
-    double best = std::numeric_limits<double>::quiet_NaN();
-    int64_t at = -1;
-    {
-        nb::gil_scoped_release release;
-        const double scale = fs / static_cast<double>(window);
-        for (int64_t i = i0; i + window <= i1; ++i) {
-            const double r = (f[i + window] - f[i]) * scale;
-            if (at < 0 || r > best) {
-                best = r;
-                at = i;
-            }
-        }
-    }
-    return {best, at};
+    nb::gil_scoped_release release;
+    return jumps_detail::peak_rfd(force.data(), fs, i0, i1, window);
 }
 
 }  // namespace
@@ -281,5 +173,6 @@ void register_jumps(nb::module_& m) {
             nb::arg("window"),
             "(peak RFD in N/s, start index) of (force[i+window] - force[i]) * fs / window over\n"
             "i0 <= i, i + window <= i1; (nan, -1) if the range is shorter than the window.");
+    register_jumps_analysis(sub);
 }
 }  // namespace rfl

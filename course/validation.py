@@ -6,6 +6,7 @@ what was received and what to do next.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,6 @@ def positive(value: float, name: str, unit: str) -> float:
         out = float(value)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a number in {unit}; got {value!r}.") from exc
-    if not np.isfinite(out) or out <= 0:
+    if not math.isfinite(out) or out <= 0:
         raise ValueError(f"{name} must be a positive, finite number in {unit}; got {value!r}.")
     return out

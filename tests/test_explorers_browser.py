@@ -76,12 +76,17 @@ def _analyzer() -> Any:
     return ex
 
 
+def _analyzer_measured() -> Any:
+    return JumpAnalyzer("sample:cmj-measured", kind="cmj")  # a real recording, from PyPI
+
+
 EXPLORERS: dict[str, Callable[[], Any]] = {
     "force_time": _force,
     "horizontal": _horizontal,
     "lean": _lean,
     "power": _power,
     "jump_analyzer": _analyzer,
+    "jump_analyzer_measured": _analyzer_measured,
 }
 
 
@@ -168,8 +173,10 @@ def test_explorer_renders_data_in_chromium(name: str, shots: Path, browser_conte
         any(u in t for u in ("(s)", "(N)", "(m)", "BW)", "(deg)", "(m/s²)")) for t in info["titles"]
     )
     assert "Readouts" in info["text"]
-    if name in ("force_time", "horizontal", "power", "jump_analyzer"):
+    if name in ("force_time", "horizontal", "power", "jump_analyzer", "jump_analyzer_measured"):
         assert info["fills"] >= 1, "shaded impulse area missing"
+    if name == "jump_analyzer_measured":  # a real recording says so, and where it comes from
+        assert "Measured CMJ" in info["text"] and "jumpmetrics" in info["text"]
     img = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
     plot = img[80:600, 80:1100]
     assert plot.std() > 10, "plot area is blank"

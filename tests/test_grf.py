@@ -18,8 +18,10 @@ from scipy.integrate import trapezoid
 from course.constants import G
 from course.data import grf as grf_mod
 from course.data.grf import (
-    ASSUMED_CONTACT_TIME_S,
+    BODY_MASS_KG,
+    CONTACT_TIME_S,
     DORN2012,
+    MEASURED_CONTACT_SPEEDS,
     SOURCE_LABEL,
     GRFDataError,
     RunningGRF,
@@ -125,8 +127,8 @@ def test_medio_lateral_sign_follows_the_foot(grf: RunningGRF) -> None:
 def test_vertical_impulse_implies_a_flight(grf: RunningGRF) -> None:
     """Vertical impulse of a stance = body weight x step time, so step time > contact time.
 
-    With the assumed mass and contact times the implied flight must be a running flight (a few
-    hundredths to a few tenths of a second) at every speed.
+    With the measured mass and the (measured or assumed) contact times the implied flight must be a
+    running flight (a few hundredths to a few tenths of a second) at every speed.
     """
     for c in compare_all(grf):
         s = c.measured
@@ -145,7 +147,7 @@ def test_impulses_match_scipy(grf: RunningGRF) -> None:
         assert s.vertical_impulse_ns == pytest.approx(trapezoid(s.vertical, s.t), rel=1e-12)
         assert s.braking_impulse_ns == pytest.approx(trapezoid(np.clip(fx, None, 0), s.t))
         assert s.propulsive_impulse_ns == pytest.approx(trapezoid(np.clip(fx, 0, None), s.t))
-        # the share does not depend on the assumed contact time
+        # the share does not depend on the contact time
         ratio = -np.clip(fx, None, 0).sum() / np.abs(fx).sum()
         assert s.braking_share == pytest.approx(ratio, abs=0.01)
 
@@ -157,7 +159,7 @@ def test_stance_mean_and_units(grf: RunningGRF) -> None:
     assert s.n_trials == int(sel.sum()) == 2
     np.testing.assert_allclose(s.vertical, grf.vertical[sel].mean(axis=0))
     np.testing.assert_allclose(s.vertical_bw * s.body_mass_kg * G, s.vertical)
-    assert s.t[-1] == pytest.approx(ASSUMED_CONTACT_TIME_S[7.0])
+    assert s.t[-1] == pytest.approx(CONTACT_TIME_S[7.0])
     with pytest.raises(ValueError, match="foot must be 0, 1 or None"):
         grf.stance(5.0, foot=2)
 
@@ -208,7 +210,8 @@ def test_model_refuses_a_stance_without_flight() -> None:
 def test_figures_name_source_and_assumptions(grf: RunningGRF) -> None:
     fig = vertical_models_figure(compare_all(grf))
     notes = fig.layout.title.subtitle.text
-    assert SOURCE_LABEL in notes and "assumed mass of 75 kg" in notes
+    assert SOURCE_LABEL in notes and "measured mass of 75.9 kg" in notes
+    assert "0.244 s (measured)" in notes or "0.19 s (assumed)" in notes
     names = {tr.name for tr in fig.data}
     assert any(n.startswith("Measured") for n in names)
     assert sum(n.startswith("Model:") for n in names) == 2
@@ -228,7 +231,7 @@ def test_force_explorer_overlays_nearest_speed(grf: RunningGRF) -> None:
     n = len(ex.figure.data)
     ex.show_measured(grf)
     tr = next(t for t in ex.figure.data if t.meta == MEASURED_VERTICAL)
-    assert tr.visible is True and "3.56 m/s" in tr.name and "assumed" in tr.name
+    assert tr.visible is True and "3.56 m/s" in tr.name and "measured contact 0.244 s" in tr.name
     assert tr.legendgrouptitle.text.startswith("Measured")
     assert ex.figure.data[0].legendgrouptitle.text.startswith("Modelled")
     s = grf.stance(4.0)
@@ -236,7 +239,7 @@ def test_force_explorer_overlays_nearest_speed(grf: RunningGRF) -> None:
     # starts at the highlighted model stance's touchdown (one step time in)
     assert tr.x[0] == pytest.approx(60.0 / ex.values["cadence"])
     ex.set(speed=6.5)
-    assert "7 m/s" in tr.name
+    assert "7 m/s" in tr.name and "assumed contact 0.15 s" in tr.name
     ex.show_measured(grf)  # a second call adds nothing: the traces exist from the start
     assert len(ex.figure.data) == n
 
@@ -252,3 +255,20 @@ def test_horizontal_explorer_overlays_both_components(grf: RunningGRF) -> None:
     np.testing.assert_allclose(fa.y, grf.stance(5.0).fore_aft_bw)
     assert fa.xaxis == "x" and fa.yaxis == "y"  # the force panel, not the path panel
     assert fa.y.min() < 0 < fa.y.max()
+
+
+def test_measured_mass_and_contact_times_are_labelled_and_consistent(grf: RunningGRF) -> None:
+    """Mass and two contact times come from the study's raw force-plate trials of this runner;
+    the other two are assumed, and every legend says which. At 3.56 m/s the vertical impulse
+    divided by the measured weight gives the step time, which the raw trial JA1Gait21 measures
+    independently: touchdowns on consecutive plates 0.377 s apart on average (0.521, 0.899, 1.269,
+    1.652 and 2.027 s)."""
+    assert grf.body_mass_kg == BODY_MASS_KG == 75.9
+    assert {3.56, 9.49} == MEASURED_CONTACT_SPEEDS and set(CONTACT_TIME_S) == set(grf.speeds)
+    for v in grf.speeds:
+        s = grf.stance(v)
+        assert s.mass_measured and s.contact_measured == (v in MEASURED_CONTACT_SPEEDS)
+        assert ("measured contact" in s.label) == s.contact_measured
+        assert "measured 75.9 kg" in s.label
+    s = grf.stance(3.56)
+    assert s.vertical_impulse_ns / s.body_weight_n == pytest.approx(0.377, rel=0.05)

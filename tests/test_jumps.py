@@ -3,7 +3,9 @@ and clear errors for the mistakes people make with force-plate exports."""
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -137,6 +139,20 @@ def test_kernels_reject_out_of_range() -> None:
     with pytest.raises(ValueError):
         K.peak_rfd(f, 1000.0, 0, 10, 2)
     assert K.first_run(np.zeros(0), 0, 1.0, False, 1) == -1
+    ok: dict[str, object] = {
+        "fs": 1000.0, "kind": 0, "quiet_i0": 0, "quiet_i1": 5, "given_weight": 0.0,
+        "search_from": 5, "onset_sd": 5.0, "backtrack": -1, "threshold": 20.0, "min_flight": 5,
+        "min_contact": 2, "rfd_windows": [5], "peak_window": 2, "integrate": True, "v0": 0.0,
+        "landing_window": 5, "max_edge": 0.01, "g": G,
+    }  # fmt: skip
+    for bad in ({"quiet_i1": 11}, {"kind": 3}, {"quiet_i0": -1}, {"search_from": 11}, {"g": 0.0}):
+        with pytest.raises(ValueError, match="analyze"):
+            K.analyze(f, **{**ok, **bad})  # type: ignore[arg-type]
+    r = K.analyze(f, **ok)  # type: ignore[arg-type]
+    assert r.start == -1 and not r.integrated and r.kinematics is None  # no movement: stops
+    f_nan = f.copy()
+    f_nan[7] = np.nan
+    assert K.analyze(f_nan, **ok).nan_index == 7  # type: ignore[arg-type]
 
 
 # --- the simulated traces are what they claim ---------------------------------------------------
@@ -320,6 +336,63 @@ def test_matches_reference_pipeline() -> None:
         )
         assert r.metrics["peak force"].value == want["peak_force"]
         assert r.metrics["peak power"].value == pytest.approx(want["peak_power"], rel=1e-9)
+
+
+@given(
+    seed=st.integers(0, 1000),
+    height=st.floats(0.05, 0.5),
+    fs=st.sampled_from([500.0, 1000.0, 1200.0, 2000.0]),
+    kind=st.sampled_from(["cmj", "sj", "dj"]),
+)
+def test_one_core_call_matches_reference_pipeline(
+    seed: int, height: float, fs: float, kind: str
+) -> None:
+    """The whole analysis in one compiled call (course._core.jumps.analyze) against the NumPy/SciPy
+    pipeline, on noisy simulated jumps of every kind."""
+    kw: dict[str, float] = {}
+    if kind == "dj":
+        jump = simulate_drop_jump(height=height, fs=fs, seed=seed)
+        kw = {"body_mass": jump.mass, "drop_height": 0.3}
+    else:
+        make = simulate_cmj if kind == "cmj" else simulate_squat_jump
+        jump = make(height=height, fs=fs, seed=seed)
+    r = analyze_jump(jump.force, fs, kind=kind, **kw)  # type: ignore[arg-type]
+    want = ref.analyze_jump(jump.force, fs, kind=kind, **kw)
+    start = "contact" if kind == "dj" else "onset"
+    for name, key in ((start, "onset"), ("takeoff", "takeoff"), ("landing", "landing")):
+        assert r.events[name].time == pytest.approx(want[key], abs=1e-12)
+    assert r.heights["impulse-momentum"].value == pytest.approx(want["height_impulse"], rel=1e-9)
+    assert r.metrics["peak power"].value == pytest.approx(want["peak_power"], rel=1e-9)
+    assert r.metrics["peak force"].value == want["peak_force"]
+
+
+def test_result_is_built_once_and_does_not_follow_the_input() -> None:
+    """Measures are built when first read, from the core's numbers, not from the caller's array:
+    changing the array afterwards changes nothing, and a second read gives the same objects."""
+    jump = simulate_cmj(height=0.3, seed=11)
+    f = jump.force.copy()
+    r = analyze_jump(f, jump.fs)
+    before = analyze_jump(jump.force, jump.fs).as_table()
+    f[:] = 0.0
+    assert r.as_table() == before
+    assert r.heights["flight-time"] is r.heights["flight-time"]
+    assert dict(r.methods) == analyze_jump(jump.force, jump.fs).methods
+    again = pickle.loads(pickle.dumps(r))  # a result can be stored and copied like before
+    assert again.as_table() == before and copy.deepcopy(r).heights == r.heights
+
+
+def test_unhashable_options_are_checked_too() -> None:
+    """Lists and arrays as options work (they bypass the memo of checked options) and bad ones
+    still raise."""
+    jump = simulate_cmj(height=0.3, seed=12)
+    a = analyze_jump(jump.force, jump.fs, quiet_window=[0.0, 1.0], rfd_windows=[0.05])  # type: ignore[arg-type]
+    mass = np.array(jump.mass)  # a 0-d array cannot be hashed
+    b = analyze_jump(jump.force, jump.fs, body_mass=mass, rfd_windows=np.array([0.05]))  # type: ignore[arg-type]
+    assert set(a.rfd) == set(b.rfd) == {"0-50ms", "peak", "braking"}
+    with pytest.raises(ValueError, match="rfd_windows entry"):
+        analyze_jump(jump.force, jump.fs, rfd_windows=np.array([-0.05]))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="takeoff_threshold"):
+        analyze_jump(jump.force, jump.fs, takeoff_threshold=-1.0)
 
 
 def test_same_peak_sooner_measures_higher() -> None:

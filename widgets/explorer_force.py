@@ -69,8 +69,9 @@ class ForceTimeExplorer(Explorer):
 
         The measured stance (Dorn, Schache & Pandy 2012; fetched on first use, see
         :mod:`course.data.grf`) starts at the shaded stance's touchdown and is drawn in that
-        runner's body weights; the legend separates it from the model and names the speed and
-        the assumed mass and contact time. It follows the speed slider from then on.
+        runner's body weights; the legend separates it from the model and names the speed, the
+        runner's measured mass and the contact time (measured or assumed). It follows the speed
+        slider from then on.
 
         Parameters
         ----------

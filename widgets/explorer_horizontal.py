@@ -103,7 +103,7 @@ class HorizontalForceExplorer(Explorer):
 
         The measured stance (Dorn, Schache & Pandy 2012; fetched on first use, see
         :mod:`course.data.grf`) starts at the second stance's touchdown, in that runner's body
-        weights; the legend separates it from the model and names the speed and the assumed mass
+        weights; the legend separates it from the model and names the speed and the measured mass
         and contact time. It follows the speed slider from then on.
 
         Parameters

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from course.analysis.jumps import JumpResult, analyze_jump
 from course.data.force_plate import ForceTrace, read_force_plate
+from course.data.jump_recording import load_cmj_recording
 from course.data.samples import force_plate_sample
 from course.data.simulated import SimulatedJump
 from course.plots import fill_jump, jump_figure
@@ -37,8 +38,9 @@ class JumpAnalyzer(Explorer):
     ----------
     source
         A file path (read with :func:`course.data.read_force_plate`), ``"sample:cmj"`` or
-        ``"sample:dj"`` (a simulated export generated on demand), a ``ForceTrace``, or a
-        ``SimulatedJump``.
+        ``"sample:dj"`` (a simulated export generated on demand), ``"sample:cmj-measured"`` (a
+        real two-plate recording of a countermovement jump, downloaded on first use, see
+        :mod:`course.data.jump_recording`), a ``ForceTrace``, or a ``SimulatedJump``.
     kind
         ``"cmj"``, ``"sj"`` or ``"dj"``.
     body_mass
@@ -211,7 +213,9 @@ def _load(
             source.fs,
             (body_mass if body_mass is not None else source.mass),
         )
-    if isinstance(source, str) and source.startswith("sample:"):
+    if source == "sample:cmj-measured":
+        source = load_cmj_recording()
+    elif isinstance(source, str) and source.startswith("sample:"):
         source = force_plate_sample(source.split(":", 1)[1])
     if isinstance(source, (str, Path)):
         source = read_force_plate(source, body_mass=body_mass, **(read_options or {}))
@@ -221,6 +225,7 @@ def _load(
         mass = body_mass if body_mass is not None else source.body_mass
         return label, source.t, source.force, source.fs, mass
     raise TypeError(
-        "JumpAnalyzer needs a file path, 'sample:cmj'/'sample:dj', a ForceTrace or a "
+        "JumpAnalyzer needs a file path, 'sample:cmj'/'sample:dj'/'sample:cmj-measured', a "
+        "ForceTrace or a "
         f"SimulatedJump; got {type(source).__name__}."
     )

@@ -118,9 +118,13 @@ def nanmedian(a: FloatArray) -> float:
 
 
 def pair_events(contact: FloatArray, toe_off: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Pair each contact with the first toe-off after it and before the next contact."""
+    """Pair each contact with the first toe-off after it and before the next contact.
+
+    A toe-off before the first contact (a stance cut by the start of the clip) is kept, with a
+    NaN contact; so is one found in a short clip without any contact.
+    """
     rows: list[tuple[float, float]] = []
-    nxt = np.append(contact[1:], np.inf)
+    nxt = np.append(contact[1:], np.inf)[: contact.size]  # no contact: nothing follows one
     for c, n in zip(contact, nxt, strict=True):
         after = toe_off[(toe_off > c) & (toe_off < n)]
         rows.append((c, float(after[0]) if after.size else float("nan")))

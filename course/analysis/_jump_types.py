@@ -16,7 +16,7 @@ FloatArray = NDArray[np.float64]
 Thresholds = Mapping[str, "float | str"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     """One number with its unit, the method that produced it, and that method's thresholds.
 
@@ -42,7 +42,7 @@ class Measure:
 Height = Measure
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """An instant of the jump.
 

@@ -22,7 +22,10 @@ flight lasts ``min_flight_time`` until such a landing (so a noise spike in fligh
 it). Take-off, landing and contact times are interpolated linearly at the threshold crossing.
 ``g = 9.80665 m/s²`` throughout.
 
-Event detection and integration run in the compiled core (``course._core.jumps``).
+The whole analysis (events, integration, forces, RFD, power) is one call into the compiled core
+(``course._core.jumps.analyze``); the options are checked once per set of options and trace
+length, and the :class:`Measure` and :class:`Event` objects with their method texts are built
+when their mapping is first read.
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course.analysis._jump_events import MIN_CONTACT, G, Phase, body_weight, detect, edge_lead
-from course.analysis._jump_types import Event, Height, JumpResult, Kinematics, Measure, Thresholds
-from course.validation import FloatArray, as_float_array, positive
+from course.analysis._jump_assembly import Assembly, LazyMapping
+from course.analysis._jump_events import G, check
+from course.analysis._jump_settings import settings
+from course.analysis._jump_types import Event, Height, JumpResult, Kinematics, Measure
+from course.validation import FloatArray, as_float_array
 
 __all__ = [
     "Event",
@@ -80,42 +85,6 @@ def flight_time_height(flight_time: ArrayLike) -> float | FloatArray:
         )
     h = G * t**2 / 8.0
     return float(h) if h.ndim == 0 else h
-
-
-def _rfd(
-    f: FloatArray,
-    fs: float,
-    ph: Phase,
-    i_peak: int,
-    windows: tuple[float, ...],
-    peak_window: float,
-    onset_set: Thresholds,
-) -> dict[str, Measure]:
-    """Mean RFD over windows from onset and the peak sliding-window RFD (N/s)."""
-    from course._core import jumps as _core
-
-    out: dict[str, Measure] = {}
-    for w in windows:
-        k = round(positive(w, "rfd_windows entry", "s") * fs)
-        if k >= 1 and ph.start + k <= ph.takeoff:
-            ms = f"{w * 1e3:g}"
-            out[f"0-{ms}ms"] = Measure(
-                float((f[ph.start + k] - f[ph.start]) * fs / k),
-                "N/s",
-                f"(F({ph.name} + {ms} ms) − F({ph.name})) / {ms} ms",
-                {**onset_set, "window_s": k / fs},
-            )
-    kw = max(1, round(peak_window * fs))
-    value, at = _core.peak_rfd(f, fs, ph.start, i_peak, kw)
-    if at >= 0:
-        out["peak"] = Measure(
-            float(value),
-            "N/s",
-            f"largest force rise over a sliding {kw / fs * 1e3:g} ms window from {ph.name} to "
-            "peak force",
-            {**onset_set, "window_s": kw / fs},
-        )
-    return out
 
 
 def analyze_jump(
@@ -195,200 +164,63 @@ def analyze_jump(
     """
     from course._core import jumps as _core
 
-    fs = positive(fs, "fs", "Hz")
-    if kind not in ("cmj", "sj", "dj"):
-        raise ValueError(f'kind must be "cmj", "sj" or "dj"; got {kind!r}.')
-    f = as_float_array(
-        force,
-        "force",
-        ndim=1,
-        allow_nan=False,
-        hint="Pass one channel of vertical force in N, e.g. force[:, 2].",
-    )
+    f = as_float_array(force, "force", ndim=1, hint=_ONE_CHANNEL)  # NaN: found by the core
     if f.size < 2:
         raise ValueError(f"force needs a whole jump (seconds of samples); got {f.size} sample(s).")
-    thr = positive(takeoff_threshold, "takeoff_threshold", "N")
-    onset_sd = positive(onset_sd, "onset_sd", "SD")
-    min_flight = max(1, round(positive(min_flight_time, "min_flight_time", "s") * fs))
-    min_contact = max(1, round(MIN_CONTACT * fs))
-    peak_window = positive(peak_rfd_window, "peak_rfd_window", "s")
-    if drop_height is not None and kind != "dj":
-        raise ValueError(f"drop_height only applies to kind='dj'; got kind={kind!r}.")
-    if onset_backtrack == "crossing":
-        backtrack = -1
-    elif isinstance(onset_backtrack, (int, float)) and onset_backtrack >= 0:
-        backtrack = round(float(onset_backtrack) * fs)
-    else:
-        raise ValueError(f'onset_backtrack must be "crossing" or s >= 0; got {onset_backtrack!r}.')
-
-    weight, sd, search_from, weight_method, weight_set = body_weight(
-        f, fs, kind, body_mass, quiet_window
-    )
-    mass = weight / G
-    onset_thr = onset_sd * (sd or 0.0)
-    ph = detect(
-        f,
+    opt = settings(
+        f.size,
         fs,
         kind,
-        weight=weight,
+        body_mass,
+        quiet_window,
+        onset_sd,
+        onset_backtrack,
+        takeoff_threshold,
+        min_flight_time,
+        rfd_windows,
+        peak_rfd_window,
+        drop_height,
+    )
+    r = _core.analyze(f, *opt.core_args())
+    onset_thr = 0.0 if opt.plan.i0 < 0 else opt.onset_sd * r.quiet_sd
+    check(
+        r,
+        f,
+        opt.fs,
+        opt.kind,
+        opt.plan,
+        thr=opt.thr,
         onset_thr=onset_thr,
-        search_from=search_from,
-        backtrack=backtrack,
-        thr=thr,
-        min_flight=min_flight,
-        min_contact=min_contact,
+        min_flight=opt.min_flight,
     )
-    thr_set: Thresholds = {"takeoff_threshold_N": thr, "min_flight_time_s": min_flight / fs}
-    land_set: Thresholds = {"landing_threshold_N": thr, "min_contact_time_s": min_contact / fs}
-    if kind == "dj":
-        onset_set: Thresholds = {"contact_threshold_N": thr}
-        onset_method = f"first sample at or above {thr:g} N for {MIN_CONTACT * 1e3:g} ms"
-    else:
-        onset_set = {
-            "onset_sd": onset_sd,
-            "onset_threshold_N": onset_thr,
-            "onset_backtrack": str(onset_backtrack),
-        }
-        walk = (
-            "walked back to the last crossing of body weight"
-            if backtrack < 0
-            else f"moved back {backtrack / fs * 1e3:g} ms"
-        )
-        onset_method = (
-            f"first deviation from body weight by > {onset_sd:g} SD of quiet standing "
-            f"(Owen et al. 2014), {walk}"
-        )
-    events: dict[str, Event] = {
-        ph.name: Event(ph.t_start, ph.start, onset_method, onset_set),
-        "takeoff": Event(
-            ph.t_to,
-            ph.takeoff,
-            f"first sample below {thr:g} N starting a flight of >= {min_flight / fs * 1e3:g} ms "
-            "(time interpolated at the crossing)",
-            thr_set,
-        ),
-        "landing": Event(
-            ph.t_land,
-            ph.landing,
-            f"first sample after take-off at or above {thr:g} N for {MIN_CONTACT * 1e3:g} ms "
-            "(time interpolated at the crossing)",
-            land_set,
-        ),
-    }
-    flight = ph.t_land - ph.t_to
-    ft_method = (
-        "h = g·t²/8 from the flight time between the take-off and landing crossings; assumes the "
-        "same body position at take-off and landing (flexed-knee landings inflate it, "
-        "Linthorne 2001)"
-    )
-    flight_set: Thresholds = {**thr_set, **land_set}
-    methods: dict[str, str] = {"body weight": weight_method, "flight-time": ft_method}
-    methods.update({name: e.method for name, e in events.items()})
-    i_peak = ph.start + int(np.argmax(f[ph.start : ph.takeoff + 1]))
-    events["peak_force"] = Event(i_peak / fs, i_peak, f"largest force, {ph.name} to take-off", {})
-    land_end = min(f.size, ph.landing + round(0.5 * fs))
-    metrics: dict[str, Measure] = {
-        "body weight": Measure(weight, "N", weight_method, weight_set),
-        "body mass": Measure(mass, "kg", "body weight / g", weight_set),
-        "flight time": Measure(flight, "s", "landing − take-off (crossings)", flight_set),
-        "peak force": Measure(
-            float(f[i_peak]), "N", f"largest force from {ph.name} to take-off", onset_set
-        ),
-        "peak landing force": Measure(
-            float(f[ph.landing : land_end].max()),
-            "N",
-            "largest force in the 0.5 s after landing",
-            land_set,
-        ),
-    }
-    heights: dict[str, Measure] = {}
-    rfd = _rfd(f, fs, ph, i_peak, tuple(rfd_windows), peak_window, onset_set)
-
     kin: Kinematics | None = None
-    if kind != "dj" or drop_height is not None:
-        i0, i1 = ph.start, ph.takeoff - 1  # first and last loaded sample of the push
-        lead_out = edge_lead(f, i1, max(i1 - 1, 0), ph.takeoff, fs)
-        lead_in = edge_lead(f, i0, i0 + 1, i0 - 1, fs) if kind == "dj" and i0 > 0 else 0.0
-        imp_set: dict[str, float | str] = {**weight_set, **onset_set, **thr_set}
-        if drop_height is None:
-            v0, imp_from = 0.0, "rest at onset"
-        else:
-            imp_set["drop_height_m"] = positive(drop_height, "drop_height", "m")
-            v0 = -math.sqrt(2 * G * float(drop_height))
-            imp_from = f"touchdown at −sqrt(2·g·drop_height) = {v0:.3f} m/s"
-        motion = _core.kinematics(f, fs, mass, weight, i0, i1, v0, lead_in, lead_out)
-        v, s, p = motion.velocity, motion.displacement, motion.power
-        pre = [i0 / fs - lead_in] if lead_in > 0 else []
-        t_kin = np.concatenate((pre, np.arange(i0, i1 + 1) / fs, [i1 / fs + lead_out]))
-        f_kin = np.concatenate(([0.0] * len(pre), f[i0 : i1 + 1], [0.0]))
-        i0 -= len(pre)  # point k of the integration is sample i0 + k (the edges: the next one)
-        kin = Kinematics(t_kin, f_kin, v, s, p)
-        v_to = float(v[-1])
-        if v_to <= 0:
+    if opt.integrate:
+        if not r.integrated:
             raise ValueError(
-                f"the impulse-momentum take-off velocity is {v_to:.3f} m/s (not upward): the body "
-                f"weight ({weight:.0f} N), the units, the drop height or the events are off."
+                f"the force is below {opt.thr:g} N at {r.start / opt.fs:.3f} s, where the push "
+                "starts: there is no loaded sample to integrate before take-off. Check the quiet "
+                "window, the units and takeoff_threshold."
             )
-        imp = (
-            f"v = v0 + ∫(F − m·g)dt/m (trapezoid) from {imp_from} to take-off, the force "
-            "continued along its last slope to 0 N at both ends of the contact; h = v²/(2g)"
-        )
-        methods["impulse-momentum"] = imp
-        heights["impulse-momentum"] = Measure(v_to**2 / (2 * G), "m", imp, imp_set)
-        metrics["take-off velocity"] = Measure(v_to, "m/s", imp, imp_set)
-        i_pp = int(np.argmax(p))
-        events["peak_power"] = Event(float(t_kin[i_pp]), i0 + i_pp, "largest F·v", imp_set)
-        metrics["peak power"] = Measure(
-            float(p[i_pp]), "W", "largest F·v, v from the impulse-momentum integration", imp_set
-        )
-        if kind == "cmj":
-            i_low = int(np.argmin(s))
-            events["lowest_position"] = Event(
-                float(t_kin[i_low]),
-                i0 + i_low,
-                "lowest CoM position (velocity turns upward)",
-                imp_set,
+        if r.takeoff_velocity <= 0:
+            raise ValueError(
+                f"the impulse-momentum take-off velocity is {r.takeoff_velocity:.3f} m/s (not "
+                f"upward): the body weight ({r.weight:.0f} N), the units, the drop height or the "
+                "events are off."
             )
-            metrics["countermovement depth"] = Measure(
-                -float(s[i_low]), "m", "largest CoM drop below its onset position", imp_set
-            )
-            i_vmin = int(np.argmin(v[: i_low + 1]))
-            if i_low > i_vmin:
-                rfd["braking"] = Measure(
-                    float((f[i0 + i_low] - f[i0 + i_vmin]) * fs / (i_low - i_vmin)),
-                    "N/s",
-                    "(F at lowest position − F at peak downward velocity) / time between them",
-                    imp_set,
-                )
-    heights["flight-time"] = Measure(float(flight_time_height(flight)), "m", ft_method, flight_set)
-    if kind == "dj":
-        contact = ph.t_to - ph.t_start
-        metrics["contact time"] = Measure(
-            contact, "s", "take-off − contact (threshold crossings)", flight_set
-        )
-        metrics["reactive strength index"] = Measure(
-            heights["flight-time"].value / contact,
-            "m/s",
-            "flight-time height / contact time",
-            flight_set,
-        )
-    settings: dict[str, float | str] = {
-        **weight_set,
-        **onset_set,
-        **thr_set,
-        **land_set,
-        "peak_rfd_window_s": max(1, round(peak_window * fs)) / fs,
-    }
-    if drop_height is not None:
-        settings["drop_height_m"] = float(drop_height)
+        rows = r.kinematics  # one (5, points) block: t, force, velocity, displacement, power
+        kin = Kinematics(rows[0], rows[1], rows[2], rows[3], rows[4])
+    parts = Assembly(r, kin, opt, onset_thr)
     return JumpResult(
-        kind=kind,
-        fs=fs,
-        heights=heights,
-        metrics=metrics,
-        rfd=rfd,
-        events=events,
-        methods=methods,
-        thresholds=settings,
+        kind=opt.kind,
+        fs=opt.fs,
+        heights=LazyMapping(parts.heights),
+        metrics=LazyMapping(parts.metrics),
+        rfd=LazyMapping(parts.rfd),
+        events=LazyMapping(parts.events),
+        methods=LazyMapping(parts.methods),
+        thresholds=LazyMapping(parts.settings),
         kinematics=kin,
     )
+
+
+_ONE_CHANNEL = "Pass one channel of vertical force in N, e.g. force[:, 2]."

@@ -18,9 +18,22 @@ What the file holds, worked out from the numbers and tested in ``tests/test_grf.
   further to the positive side. With OpenSim's axes (x forward, y up, z to the right) negative
   points left, which is medial for a right foot — so foot 0 is probably the right foot.
 
-Two numbers are **not** in the file, and the course states both as assumptions wherever it uses
-them: the runner's body mass (:data:`ASSUMED_BODY_MASS_KG`, needed for body weights) and the
-contact time at each speed (:data:`ASSUMED_CONTACT_TIME_S`, needed for seconds and impulses).
+Two numbers are **not** in the file. They come from the same study's raw force-plate recordings
+of this runner (SimTK project "runningspeeds", subject JA1; the C3D files as redistributed in the
+public GitHub repository aaronsfox/flash-running, folder ``[old]Dorn2012Data``), read once by the
+course's author with the ``c3d`` package (1500 Hz analog channels, 8 plates) — not from Table 1
+of the paper, whose text the course could not consult:
+
+- :data:`BODY_MASS_KG` (75.9 kg): the static trial (JA1Static05) puts 744.7 N (SD 4.1 N) on one
+  plate, 75.94 kg; the subject-scaled OpenSim model shipped with the data weighs 75.93 kg.
+- :data:`CONTACT_TIME_S`: at 3.56 m/s 0.244 s, the mean of the five stances of trial JA1Gait21
+  (243, 239, 243, 251 and 243 ms above 20 N). These are the five 3.56 m/s stances of this file:
+  resampled to 100 points, each matches a different one of them within 6–42 N RMS. At 9.49 m/s
+  0.119 s, the mean of the four stances of sprint trial JA1Gait35 (119, 117, 119 and 122 ms); those
+  match this file's 9.49 m/s stances less closely (30–92 N RMS), so they may be other trials of
+  the same runner at that speed. At 5.2 and 7.0 m/s no raw trial was found: 0.19 and 0.15 s are
+  **assumed** (typical values for trained runners) and every plot says so
+  (:data:`MEASURED_CONTACT_SPEEDS`).
 """
 
 from __future__ import annotations
@@ -37,11 +50,12 @@ from course.data import pinned
 from course.data.grf_stance import StanceForces
 
 __all__ = [
-    "ASSUMED_BODY_MASS_KG",
-    "ASSUMED_CONTACT_TIME_S",
+    "BODY_MASS_KG",
     "CITATION",
+    "CONTACT_TIME_S",
     "DORN2012",
     "ENV_VAR",
+    "MEASURED_CONTACT_SPEEDS",
     "SOURCE_LABEL",
     "GRFDataError",
     "PinnedDataFile",
@@ -64,15 +78,18 @@ CITATION = (
 #: Short source line every plot of these data carries.
 SOURCE_LABEL = "Measured: one runner, Dorn, Schache & Pandy (2012) J Exp Biol, via spm1d 0.4.55"
 
-#: Assumed body mass of the runner in kg. Not reported with the data; 75 kg makes the peak
-#: vertical force at 3.56 m/s 2.7 body weights, within the range usually measured at that speed.
-#: Every value in body weights scales with 75 / (true mass).
-ASSUMED_BODY_MASS_KG = 75.0
+#: Body mass of the runner in kg, measured on the force plate in the study's static trial of this
+#: runner (744.7 N / g; see the module docstring).
+BODY_MASS_KG = 75.9
 
-#: Assumed contact time in s at each speed of the data (m/s → s). The data are normalised to the
-#: stance, so their seconds are not in the file; these are typical values for trained runners at
-#: these speeds, not this runner's. Impulses and loading rates in seconds scale with them.
-ASSUMED_CONTACT_TIME_S: dict[float, float] = {3.56: 0.25, 5.2: 0.19, 7.0: 0.15, 9.49: 0.11}
+#: Contact time in s at each speed of the data (m/s → s). The data are normalised to the stance, so
+#: their seconds are not in the file: 3.56 and 9.49 m/s are measured on the study's raw force-plate
+#: trials of this runner, 5.2 and 7.0 m/s are assumed (see the module docstring). Impulses and
+#: loading rates in seconds scale with them.
+CONTACT_TIME_S: dict[float, float] = {3.56: 0.244, 5.2: 0.19, 7.0: 0.15, 9.49: 0.119}
+
+#: Speeds (m/s) whose contact time in :data:`CONTACT_TIME_S` is measured, not assumed.
+MEASURED_CONTACT_SPEEDS: frozenset[float] = frozenset({3.56, 9.49})
 
 
 class GRFDataError(RuntimeError):
@@ -203,7 +220,7 @@ def nearest_speed(speed: float) -> float:
     """
     if not np.isfinite(speed):
         raise ValueError(f"speed must be a finite number in m/s; got {speed!r}.")
-    return min(ASSUMED_CONTACT_TIME_S, key=lambda s: abs(s - speed))
+    return min(CONTACT_TIME_S, key=lambda s: abs(s - speed))
 
 
 @dataclass(frozen=True)
@@ -222,7 +239,7 @@ class RunningGRF:
     fraction
         (100,) stance fraction from touchdown (0) to take-off (1).
     body_mass_kg
-        Assumed body mass (:data:`ASSUMED_BODY_MASS_KG`).
+        Body mass in kg (:data:`BODY_MASS_KG`, measured).
     source
         Provenance line for plots.
     """
@@ -231,7 +248,7 @@ class RunningGRF:
     speed: NDArray[np.float64]
     foot: NDArray[np.int64]
     fraction: NDArray[np.float64]
-    body_mass_kg: float = ASSUMED_BODY_MASS_KG
+    body_mass_kg: float = BODY_MASS_KG
     source: str = SOURCE_LABEL
 
     @property
@@ -241,7 +258,7 @@ class RunningGRF:
 
     @property
     def body_weight_n(self) -> float:
-        """Assumed body weight m·g in N."""
+        """Body weight m·g in N."""
         return self.body_mass_kg * G
 
     @property
@@ -272,8 +289,8 @@ class RunningGRF:
         Returns
         -------
         StanceForces
-            Fore–aft and vertical force in N on the stance axis, with the assumed mass and
-            contact time for that speed.
+            Fore–aft and vertical force in N on the stance axis, with the runner's mass and the
+            contact time for that speed (measured or assumed, see :data:`CONTACT_TIME_S`).
 
         Examples
         --------
@@ -294,8 +311,10 @@ class RunningGRF:
             fore_aft=np.ascontiguousarray(mean[:, 0]),
             vertical=np.ascontiguousarray(mean[:, 1]),
             body_mass_kg=self.body_mass_kg,
-            contact_time_s=ASSUMED_CONTACT_TIME_S[v],
+            contact_time_s=CONTACT_TIME_S[v],
             source=self.source,
+            mass_measured=self.body_mass_kg == BODY_MASS_KG,
+            contact_measured=v in MEASURED_CONTACT_SPEEDS,
         )
 
 

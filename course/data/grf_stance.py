@@ -1,8 +1,9 @@
 """One measured stance on a time axis: impulses, braking share, peaks and loading rate.
 
 :class:`StanceForces` is what :meth:`course.data.grf.RunningGRF.stance` returns. The measured
-curves are normalised to the stance; seconds come from an assumed contact time and body weights
-from an assumed body mass (both stored on the object and printed on every plot that uses them).
+curves are normalised to the stance; seconds come from a contact time and body weights from a body
+mass, each measured or assumed (stored on the object, and printed, with which it is, on every plot
+that uses them).
 """
 
 from __future__ import annotations
@@ -48,11 +49,13 @@ class StanceForces:
     vertical
         (n,) vertical force in N.
     body_mass_kg
-        Body mass in kg used for body weights (assumed for the measured runner).
+        Body mass in kg used for body weights.
     contact_time_s
-        Contact time in s used for the time axis (assumed for the measured runner).
+        Contact time in s used for the time axis.
     source
         Provenance line for plots.
+    mass_measured, contact_measured
+        Whether the body mass and the contact time were measured (True) or assumed (False).
 
     Examples
     --------
@@ -72,6 +75,8 @@ class StanceForces:
     body_mass_kg: float
     contact_time_s: float
     source: str
+    mass_measured: bool = False
+    contact_measured: bool = False
 
     # ------------------------------------------------------------------ axes and units
     @property
@@ -96,10 +101,12 @@ class StanceForces:
 
     @property
     def label(self) -> str:
-        """Legend text: speed, feet, trials, and the assumptions behind BW and seconds."""
+        """Legend text: speed, feet, trials, and the mass and contact time behind BW and seconds."""
+        mass = "measured" if self.mass_measured else "assumed"
+        contact = "measured" if self.contact_measured else "assumed"
         return (
             f"Measured runner, {self.speed:g} m/s ({self.foot}, mean of {self.n_trials}; "
-            f"assumed {self.body_mass_kg:g} kg, contact {self.contact_time_s:.2f} s)"
+            f"{mass} {self.body_mass_kg:g} kg, {contact} contact {self.contact_time_s:.3g} s)"
         )
 
     # ------------------------------------------------------------------ impulses
@@ -122,7 +129,7 @@ class StanceForces:
     def braking_share(self) -> float:
         """Braking impulse as a share of all fore–aft impulse, |B| / (|B| + P), 0–1.
 
-        Independent of the assumed contact time and mass. 0.5 means braking and propulsion
+        Independent of the contact time and the mass. 0.5 means braking and propulsion
         cancel (steady speed); below 0.5 the runner gains speed over the stance.
         """
         b, p = -self.braking_impulse_ns, self.propulsive_impulse_ns
@@ -169,7 +176,7 @@ class StanceForces:
         """Average vertical loading rate in BW/s, between 20 % and 80 % of the first peak.
 
         The first peak is the impact peak when there is one, otherwise the main peak. The two
-        crossing times are interpolated; the rate scales with 1 / (assumed contact time).
+        crossing times are interpolated; the rate scales with 1 / (contact time).
         """
         v, t = self.vertical_bw, self.t
         peak = self.impact_peak_bw

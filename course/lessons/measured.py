@@ -1,6 +1,6 @@
 """A measured stance beside the course's two models: the half-sine and the spring-mass runner.
 
-Both models are given what the measurement fixes — the same speed, the same (assumed) contact
+Both models are given what the measurement fixes — the same speed, the same contact
 time and the same vertical impulse, hence the same step time (the vertical impulse of a stance
 equals body weight × step time at a steady pace). What is left is the *shape*, and that is where
 models and measurement can be compared: the early impact peak, the height of the main peak, and
@@ -16,13 +16,13 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from course.analysis.springmass import periodic_run, sine_wave_force
-from course.data.grf import ASSUMED_BODY_MASS_KG, RunningGRF, load_running_grf
+from course.data.grf import BODY_MASS_KG, RunningGRF, load_running_grf
 from course.data.grf_stance import StanceForces
 from course.plots.measured import fore_aft_speeds_figure, vertical_models_figure
 
 __all__ = [
-    "ASSUMED_BODY_MASS_KG",
     "ASSUMED_LEG_LENGTH_M",
+    "BODY_MASS_KG",
     "ModelComparison",
     "ModelStance",
     "RunningGRF",
@@ -203,8 +203,8 @@ def fore_aft_figure(grf: RunningGRF) -> go.Figure:
 def vertical_table(grf: RunningGRF) -> str:
     """Plain-text table of the vertical force at each speed: measured against both models.
 
-    Columns: speed (m/s), assumed contact time (s), implied flight time (s), measured peak and
-    impact peak (BW), half-sine and spring-mass peaks (BW), measured loading rate (BW/s).
+    Columns: speed (m/s), contact time (s, measured or assumed), implied flight time (s), measured
+    peak and impact peak (BW), half-sine and spring-mass peaks (BW), measured loading rate (BW/s).
 
     Examples
     --------

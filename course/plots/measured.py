@@ -38,21 +38,27 @@ _SPEED_DASH = ("solid", "dash", "dashdot", "dot")
 
 
 def assumptions_note(stances: Sequence[StanceForces]) -> str:
-    """One-line note: the source, and the assumed mass and contact times behind BW and seconds.
+    """One-line note: the source, and the mass and contact times behind BW and seconds.
+
+    Each is marked measured or assumed.
 
     Examples
     --------
     >>> x = np.linspace(0, 1, 5)
-    >>> s = StanceForces(5.2, "both feet", 5, x, 0 * x, 0 * x, 75.0, 0.19, "src")
+    >>> s = StanceForces(5.2, "both feet", 5, x, 0 * x, 0 * x, 75.9, 0.19, "src", True, False)
     >>> assumptions_note([s]).split(" | ")[1]
-    'body weights from an assumed mass of 75 kg; seconds from assumed contact times 0.19 s'
+    'body weights from a measured mass of 75.9 kg; seconds from contact times 0.19 s (assumed)'
     """
-    masses = sorted({s.body_mass_kg for s in stances})
-    tcs = ", ".join(f"{s.contact_time_s:.2f} s" for s in stances)
-    mass = "/".join(f"{m:g}" for m in masses)
+    masses = sorted({(s.body_mass_kg, s.mass_measured) for s in stances})
+    mass = "/".join(f"{m:g}" for m, _ in masses)
+    how = "measured" if all(measured for _, measured in masses) else "assumed"
+    tcs = ", ".join(
+        f"{s.contact_time_s:.3g} s ({'measured' if s.contact_measured else 'assumed'})"
+        for s in stances
+    )
     return (
-        f"{SOURCE_LABEL} | body weights from an assumed mass of {mass} kg; seconds from assumed "
-        f"contact times {tcs}"
+        f"{SOURCE_LABEL} | body weights from a{'n' if how == 'assumed' else ''} {how} mass of "
+        f"{mass} kg; seconds from contact times {tcs}"
     )
 
 
@@ -165,8 +171,8 @@ def fore_aft_speeds_figure(stances: Sequence[StanceForces], *, height: int = 520
     """Measured fore–aft force over the stance at each speed, and braking vs propulsive impulse.
 
     Left: fore–aft force (BW) against the stance (%); below zero the ground brakes the runner.
-    Right: braking and propulsive impulse per stance (BW·s, from the assumed contact times) with
-    the braking share of the fore–aft impulse written above each pair.
+    Right: braking and propulsive impulse per stance (BW·s, from the contact times, two of them
+    assumed) with the braking share of the fore–aft impulse written above each pair.
 
     Examples
     --------
@@ -280,7 +286,7 @@ def fill_measured_overlay(
 ) -> None:
     """Show ``stance`` on a figure prepared by :func:`add_measured_overlay`, from ``touchdown`` s.
 
-    Forces are drawn in the measured runner's own body weights (assumed mass), so they share the
+    Forces are drawn in the measured runner's own body weights (measured mass), so they share the
     model's unit. The legend gets two groups: "Modelled (<model>)" for every visible model trace
     and "Measured (real runner: ...)" for the measured ones, whose names give the speed and the
     assumptions.
