@@ -36,6 +36,7 @@ from course.selftests.base import Protocol
 from course.selftests.results import Result
 from widgets import _messages as msgs
 from widgets._esm import bundle
+from widgets._poster import poster_data_url
 
 STATIC = Path(__file__).parent / "static"
 
@@ -148,6 +149,9 @@ class PoseCamera(anywidget.AnyWidget):
     latency_p95_ms = t.Float(0.0).tag(sync=True)
     takes = t.List(t.Dict()).tag(sync=True)
     result = t.Dict(allow_none=True, default_value=None).tag(sync=True)
+    #: Data URL of the first frame :meth:`run_source` found a person in, skeleton drawn: the
+    #: view shows it (not an empty stage) until Play. "" until then.
+    poster = t.Unicode("").tag(sync=True)
 
     def __init__(self, *, protocol_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self._engine = Engine(
@@ -288,7 +292,7 @@ class PoseCamera(anywidget.AnyWidget):
             name,
             max_frames=max_frames,
             max_size=(self.width, self.height),
-            on_frame=lambda _rgb, res: self._after_frame(res),
+            on_frame=lambda rgb, res: self._after_frame(self._keep_poster(rgb, res)),
             finish=whole,
         )
         if whole and run.result is not None and self.result is None:
@@ -297,6 +301,11 @@ class PoseCamera(anywidget.AnyWidget):
         return SourceRun(run.series, plain, run.frames, run.fps)
 
     process_source = run_source
+
+    def _keep_poster(self, rgb: np.ndarray, res: FrameResult) -> FrameResult:
+        if not self.poster and res.pose is not None:
+            self.poster = poster_data_url(rgb, res.pose)
+        return res
 
     def close(self) -> None:
         """Close the widget and release the pose model and any open video."""
@@ -323,6 +332,8 @@ class PoseCamera(anywidget.AnyWidget):
 
     @t.observe("source", "width", "height")
     def _source_changed(self, change: dict[str, Any]) -> None:
+        if change["name"] == "source":
+            self.poster = ""  # it showed the old video
         if self._source is not None:
             self._source.close()
             self._source = None
