@@ -1,7 +1,8 @@
 """The poster of a camera view: one analysed frame with the skeleton found in it, as a data URL.
 
-:meth:`widgets.PoseCamera.run_source` keeps the first frame in which a person was found, so the
-view shows what the course saw in the video instead of an empty black box before *Play*.
+:meth:`widgets.PoseCamera.run_source` keeps the frame in which the person was seen best (most
+landmarks visible), so the view shows what the course saw in the video instead of an empty
+black box before *Play*.
 Drawing only: the landmarks come from :class:`course.live.Engine`.
 """
 
@@ -19,6 +20,21 @@ from course.schema import SKELETON, Pose
 WIDTH = 360
 #: Landmarks less likely visible than this are not drawn.
 MIN_VISIBILITY = 0.5
+
+
+def poster_score(pose: Pose | None) -> float:
+    """How well ``pose`` shows the person: the fraction of landmarks likely visible, 0–1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from course.lessons.stick_figure import model_series
+    >>> poster_score(None), poster_score(model_series(np.zeros(1)).frame(0)) > 0.5
+    (0.0, True)
+    """
+    if pose is None:
+        return 0.0
+    return float(np.mean(np.nan_to_num(pose.visibility, nan=0.0) >= MIN_VISIBILITY))
 
 
 def poster_data_url(rgb: NDArray[np.uint8], pose: Pose, *, width: int = WIDTH) -> str:

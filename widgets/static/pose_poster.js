@@ -1,6 +1,6 @@
 // The camera view's poster: what stands in for the video while nothing streams, instead of a
-// 640×480 black box. Before Start it says what Start does (or shows the first frame the kernel
-// analysed, with its skeleton, once a video was run through `run_source`); while frames flow,
+// 640×480 black box. Before Start it says what Start does (or shows a frame the kernel analysed,
+// with its skeleton, once a video was run through `run_source`); while frames flow,
 // the stage replaces it. `posterView` is pure and unit-tested in tests/pose_poster.test.mjs.
 
 import { h } from "./pose_dom.js";
@@ -26,7 +26,7 @@ export function posterView(s) {
     : "Press ▶ Start camera, then stand 2–3 m away with your whole body in the picture.";
   if (s.poster) {
     return { stage: false, poster: true, image: s.poster, hint,
-      text: "The first frame the course analysed in the video, with the skeleton it found." };
+      text: "A frame the course analysed in the video, with the skeleton it found." };
   }
   if (s.source) {
     return { stage: false, poster: true, image: "", hint,
@@ -44,7 +44,7 @@ export function posterView(s) {
 export function createPoster() {
   const el = h("figure", "rfl-poster");
   const img = /** @type {HTMLImageElement} */ (h("img", "rfl-poster-img"));
-  img.alt = "First analysed frame of the video with the skeleton found in it";
+  img.alt = "A frame of the video with the skeleton the course found in it";
   const caption = h("figcaption", "rfl-poster-text");
   const hint = h("p", "rfl-poster-hint");
   el.append(img, caption, hint);
