@@ -270,6 +270,7 @@ def test_selftest_reaches_result_card_and_log(lab: H.Server, context: Any) -> No
         visible_starts = page.locator("button:visible", has_text="Start")
         assert visible_starts.count() == 1, visible_starts.all_inner_texts()
         assert page.locator(".rfl-stage").is_hidden()
+        assert page.locator(".rfl-st-stop").is_hidden(), "nothing to stop before the start"
         H.screenshot(page, "selftest-before-start")
         start.focus()
         page.keyboard.press("Enter")
