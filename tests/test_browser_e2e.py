@@ -265,6 +265,13 @@ def test_selftest_reaches_result_card_and_log(lab: H.Server, context: Any) -> No
         start = page.locator(".rfl-st-start")
         start.wait_for(timeout=30000)
         assert start.inner_text().startswith("▶ Start the test")
+        # one start, and no empty black camera box before it: the camera's own Start button,
+        # its text-only poster and its stage are hidden inside a SelfTest
+        visible_starts = page.locator("button:visible", has_text="Start")
+        assert visible_starts.count() == 1, visible_starts.all_inner_texts()
+        assert page.locator(".rfl-stage").is_hidden()
+        assert page.locator(".rfl-st-stop").is_hidden(), "nothing to stop before the start"
+        H.screenshot(page, "selftest-before-start")
         start.focus()
         page.keyboard.press("Enter")
         page.wait_for_selector(".rfl-st[data-phase=capture]", timeout=60000)
@@ -281,6 +288,8 @@ def test_selftest_reaches_result_card_and_log(lab: H.Server, context: Any) -> No
         assert "Saved to your progress log" in page.inner_text(".rfl-st-result")
         saved_id = page.get_attribute(".rfl-st", "data-saved")
         page.wait_for_selector("text=○ camera off", timeout=15000)
+        # the camera is off after the card: its stage (a black box now) is gone
+        page.wait_for_selector(".rfl-stage", state="hidden", timeout=15000)
         H.screenshot(page, "selftest-result")
     page.close()
     rows = sqlite3.connect(db).execute("SELECT id, test, timestamp FROM results").fetchall()

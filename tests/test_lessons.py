@@ -377,6 +377,23 @@ def test_drawn_thigh_has_the_angle_put_in() -> None:
     assert min(feet) == pytest.approx(0.0)
 
 
+def test_low_poses_get_a_short_picture_with_everything_inside() -> None:
+    def box(svg: str) -> tuple[float, float]:
+        m = re.search(r'viewBox="0 ([\d.]+) [\d.]+ ([\d.]+)"', svg)
+        assert m is not None
+        return float(m[1]), float(m[2])
+
+    standing = drawing.render("Stand", [drawing.Panel("Up", drawing.Pose())])
+    flat = drawing.Pose({"lie": -90, **drawing.legs(0, 0)}, support=drawing.SUPINE)
+    lying = drawing.render("Lie", [drawing.Panel("Down", flat)])
+    assert box(standing)[1] > 1.5 * box(lying)[1], "no empty upper half above a lying figure"
+    for svg in (standing, lying):
+        top, height = box(svg)
+        ys = [float(v) for v in re.findall(r'\b(?:y|y1|y2|cy)="(-?[\d.]+)"', svg)]
+        assert top <= min(ys) and max(ys) <= top + height, "everything drawn is in the picture"
+        assert re.search(rf'<text x="[\d.]+" y="{top + 20:.1f}"[^>]*>(Up|Down)</text>', svg)
+
+
 def test_glossary_links_resolve_and_every_lesson_uses_it() -> None:
     anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', GLOSSARY.read_text(encoding="utf-8")))
     assert len(anchors) >= 20, "the glossary should define the course's key terms"

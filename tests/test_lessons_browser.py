@@ -181,6 +181,17 @@ _RENDERED_JS = """(mime) => {
 }"""
 
 
+# Every camera view as shown: its stage (the video box), its poster, the poster's picture.
+_CAMERAS_JS = """() => [...document.querySelectorAll('.rfl-cam')].map(c => {
+  const shown = e => !!e && e.offsetParent !== null && e.getBoundingClientRect().height > 0;
+  const img = c.querySelector('.rfl-poster-img');
+  return {stage: shown(c.querySelector('.rfl-stage')),
+          poster: shown(c.querySelector('.rfl-poster')), selftest: !!c.closest('.rfl-selftest'),
+          image: shown(img) ? img.naturalWidth : 0,
+          height: c.getBoundingClientRect().height};
+})"""
+
+
 def _run_lesson(page: Any, server: h.Server, path: Path) -> dict[str, Any]:
     """Open ``path`` (``?reset``), Run All, wait until done; return the notebook's outputs."""
     h.open_notebook(page, server, f"lessons/{path.name}")
@@ -250,6 +261,14 @@ def test_lesson_renders_in_jupyterlab(path: Path, lab: h.Server, context: Any) -
             assert view["elements"] >= 5, f"{path.name}: a widget view is empty: {view}"
             assert view["text"].strip(), f"{path.name}: a widget view shows no text: {view}"
         assert page.locator(".rfl-quiz").count() == 1, f"{path.name}: no quiz rendered"
+        # camera views: nothing streams in a lesson run top to bottom, so no empty 640x480
+        # stage; a small poster instead (inside a SelfTest its panel says what to do)
+        cams = page.evaluate(_CAMERAS_JS)
+        for cam in cams:
+            assert not cam["stage"] and cam["height"] < 420, f"{path.name}: empty stage {cam}"
+            assert cam["poster"] or cam["selftest"], f"{path.name}: no poster {cam}"
+        if ".run_source(" in code:  # a clip was analysed: its poster shows a frame of it
+            assert any(cam["image"] > 0 for cam in cams), f"{path.name}: {cams}"
         # explorers and figures: plotly drew line traces in each
         expected_plots = len(PLOT_CALLS.findall(code))
         plots = seen["plots"]

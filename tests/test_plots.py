@@ -104,3 +104,26 @@ def test_set_overlay_shows_the_trace() -> None:
     tr = fig.data[plots.trace_index(fig)[plots.OVERLAY]]
     assert tr.visible is True
     assert "plate.csv" in tr.hovertemplate
+
+
+def test_measured_overlay_grows_the_figure_not_the_legend_into_the_plot() -> None:
+    from course.data.grf import StanceForces
+    from course.plots.measured import add_measured_overlay, fill_measured_overlay
+    from course.plots.running import force_time_figure
+
+    fig = force_time_figure()
+    add_measured_overlay(fig)
+    m = fig.layout.margin
+
+    def plot_area() -> float:
+        return float(fig.layout.height - m.t - m.b)
+
+    before, height = plot_area(), fig.layout.height
+    x = np.linspace(0, 1, 11)
+    s = StanceForces(5.2, "both feet", 5, x, 0 * x, 1500 * np.sin(np.pi * x), 75.0, 0.19, "")
+    fill_measured_overlay(fig, s, touchdown=0.3)
+    assert fig.layout.height > height, "the legend's two group titles need room"
+    assert plot_area() == before, "the plot area keeps its size"
+    grown = fig.layout.height
+    fill_measured_overlay(fig, s, touchdown=0.4)  # the slider moves: no further growth
+    assert fig.layout.height == grown and plot_area() == before

@@ -36,6 +36,7 @@ from course.selftests.base import Protocol
 from course.selftests.results import Result
 from widgets import _messages as msgs
 from widgets._esm import bundle
+from widgets._poster import poster_data_url, poster_score
 
 STATIC = Path(__file__).parent / "static"
 
@@ -148,6 +149,9 @@ class PoseCamera(anywidget.AnyWidget):
     latency_p95_ms = t.Float(0.0).tag(sync=True)
     takes = t.List(t.Dict()).tag(sync=True)
     result = t.Dict(allow_none=True, default_value=None).tag(sync=True)
+    #: Data URL of the frame :meth:`run_source` saw the person best in (most landmarks
+    #: visible), skeleton drawn: the view shows it (not an empty stage) until Play; "" before.
+    poster = t.Unicode("").tag(sync=True)
 
     def __init__(self, *, protocol_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self._engine = Engine(
@@ -162,6 +166,7 @@ class PoseCamera(anywidget.AnyWidget):
         self.camera_report: msgs.CameraReport | None = None
         self._result_callbacks: list[Callable[[dict[str, Any]], None]] = []
         self.last: FrameResult | None = None
+        self._poster_score = 0.0
         kwargs.setdefault("mirror", not kwargs.get("source"))  # mirror the camera, not videos
         super().__init__(**kwargs)
         self.on_msg(self._on_custom)
@@ -288,7 +293,7 @@ class PoseCamera(anywidget.AnyWidget):
             name,
             max_frames=max_frames,
             max_size=(self.width, self.height),
-            on_frame=lambda _rgb, res: self._after_frame(res),
+            on_frame=lambda rgb, res: self._after_frame(self._keep_poster(rgb, res)),
             finish=whole,
         )
         if whole and run.result is not None and self.result is None:
@@ -297,6 +302,13 @@ class PoseCamera(anywidget.AnyWidget):
         return SourceRun(run.series, plain, run.frames, run.fps)
 
     process_source = run_source
+
+    def _keep_poster(self, rgb: np.ndarray, res: FrameResult) -> FrameResult:
+        score = poster_score(res.pose)
+        if score > self._poster_score + 0.05:  # the best-seen person so far
+            self._poster_score = score
+            self.poster = poster_data_url(rgb, res.pose) if res.pose is not None else ""
+        return res
 
     def close(self) -> None:
         """Close the widget and release the pose model and any open video."""
@@ -323,6 +335,8 @@ class PoseCamera(anywidget.AnyWidget):
 
     @t.observe("source", "width", "height")
     def _source_changed(self, change: dict[str, Any]) -> None:
+        if change["name"] == "source":
+            self.poster, self._poster_score = "", 0.0  # it showed the old video
         if self._source is not None:
             self._source.close()
             self._source = None

@@ -55,7 +55,7 @@ _FIGURE = {
     '<polyline points="80,55 86,75 84,92"/><polyline points="80,32 86,48"/>',
     "front": '<circle cx="80" cy="18" r="7"/><polyline points="80,25 80,55"/>'
     '<polyline points="70,92 74,55 86,55 90,92"/><polyline points="68,50 80,30 92,50"/>',
-    "lying": '<circle cx="40" cy="80" r="7"/><polyline points="47,82 80,82 95,70 108,88"/>',
+    "lying": '<circle cx="52" cy="80" r="7"/><polyline points="59,82 88,82 102,70 115,88"/>',
     "any": '<circle cx="80" cy="18" r="7"/><polyline points="80,25 80,55 74,92"/>'
     '<polyline points="80,55 86,92"/><polyline points="70,45 80,32 90,45"/>',
 }

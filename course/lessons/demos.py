@@ -89,7 +89,7 @@ def hip_extension(*, back_thigh: float = 15.0, trunk_back: float = 0.0) -> PoseS
     The back thigh goes ``back_thigh`` deg behind vertical while the trunk leans back by
     ``trunk_back`` deg.
     """
-    t = _t(9.0)
+    t = _t(11.0)  # the kneeling test: 2 s settling + 8 s stretch
     th = profile(t, {0: -3.0, 1.5: -3.0, 3.0: -back_thigh})
     tr = profile(t, {0: 0.0, 1.5: 0.0, 3.0: -trunk_back})
     joints = stick_figure(

@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -51,6 +52,8 @@ FLOOR_Y = 292.0  # px from the top of a panel
 NEAR, FAR, ACCENT = "#1f3b5c", "#9aa7b4", "#c0392b"
 
 _FEET = ("LEFT_HEEL", "LEFT_FOOT_INDEX", "RIGHT_HEEL", "RIGHT_FOOT_INDEX")
+_TITLE_ROOM = 44.0  # px above the highest drawn point: the panel titles and a gap
+_Y_ATTR = re.compile(r'\b(?:y|y1|y2|cy)="(-?[\d.]+)"')
 
 
 @dataclass(frozen=True)
@@ -294,10 +297,14 @@ def _panel(i: int, panel: Panel) -> list[str]:
     for arrow in panel.pose.arrows:
         _draw_arrow(cv, pts, arrow)
     x = i * PANEL_W + PANEL_W / 2
-    cv.text(x, 20, panel.title, 14, "bold")
     for k, line in enumerate(panel.caption[:3]):
         cv.text(x, FLOOR_Y + 22 + 15 * k, line, 12)
     return cv.items
+
+
+def _top(items: Sequence[str]) -> float:
+    """The highest point drawn (px from the top), over every y coordinate in ``items``."""
+    return min((float(v) for item in items for v in _Y_ATTR.findall(item)), default=0.0)
 
 
 def render(title: str, panels: Sequence[Panel]) -> str:
@@ -332,21 +339,31 @@ def render(title: str, panels: Sequence[Panel]) -> str:
     body: list[str] = []
     for i, panel in enumerate(panels):
         body.extend(_panel(i, panel))
+    # low poses (lying, kneeling) leave the upper panel empty: start the picture just above the
+    # highest thing drawn, leaving room for the panel titles
+    top = float(np.clip(_top(body) - _TITLE_ROOM, 0.0, FLOOR_Y - _TITLE_ROOM))
+    height = PANEL_H - top
+    for i, panel in enumerate(panels):
+        x = i * PANEL_W + PANEL_W / 2
+        body.append(
+            f'<text x="{_f(x)}" y="{_f(top + 20)}" font-size="14" font-weight="bold" '
+            f'text-anchor="middle">{html.escape(panel.title)}</text>'
+        )
         if i:
             body.append(
-                f'<line x1="{_f(i * PANEL_W)}" y1="10" x2="{_f(i * PANEL_W)}" '
+                f'<line x1="{_f(i * PANEL_W)}" y1="{_f(top + 10)}" x2="{_f(i * PANEL_W)}" '
                 f'y2="{_f(PANEL_H - 10)}" stroke="#ddd" stroke-width="1"/>'
             )
     t = html.escape(title)
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(width)}" height="{_f(PANEL_H)}" '
-        f'viewBox="0 0 {_f(width)} {_f(PANEL_H)}" role="img" aria-label="{t}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(width)}" height="{_f(height)}" '
+        f'viewBox="0 {_f(top)} {_f(width)} {_f(height)}" role="img" aria-label="{t}" '
         'font-family="sans-serif">'
     )
     lines = [
         head,
         f"<title>{t}</title>",
-        f'<rect width="{_f(width)}" height="{_f(PANEL_H)}" fill="white"/>',
+        f'<rect y="{_f(top)}" width="{_f(width)}" height="{_f(height)}" fill="white"/>',
     ]
     return "\n".join([*lines, *body, "</svg>"]) + "\n"
 

@@ -196,14 +196,15 @@ def progress_figure(entries: Sequence[Entry], metrics: Sequence[str], *, title: 
             fig.add_hrect(
                 y0=base - mdc, y1=base + mdc, row=row, col=1, fillcolor="grey", opacity=0.2,
                 line_width=0, annotation_text=f"first result ± smallest real change ({mdc:.2g})",
-                annotation_position="top left",
+                annotation_position="bottom right", annotation={"font": {"size": 11}},
             )  # fmt: skip
         else:
             fig.add_hline(
                 y=base, line_dash="dot", row=row, col=1, annotation_position="top left",
                 annotation_text="first result (smallest real change unknown: one trial)",
             )  # fmt: skip
-        fig.update_yaxes(title_text=f"{name} ({unit})" if unit else name, row=row, col=1)
+        label = name.replace("_", " ")  # "time_right" -> "time right"
+        fig.update_yaxes(title_text=f"{label} ({unit})" if unit else label, row=row, col=1)
     fig.update_xaxes(title_text="date", row=len(metrics), col=1)
     fig.update_layout(title=title, height=260 * len(metrics) + 80, template="plotly_white")
     return fig

@@ -31,6 +31,8 @@ __all__ = [
     "vertical_models_figure",
 ]
 
+#: Height in px the legend under a model plot needs for the measured overlay's group titles.
+_LEGEND_GROWTH = 110
 #: ``meta`` tags of the measured overlay traces (their legend names change with the speed).
 MEASURED_VERTICAL = "measured-vertical"
 MEASURED_FORE_AFT = "measured-fore-aft"
@@ -304,6 +306,11 @@ def fill_measured_overlay(
     ['Modelled (spring-mass)', 'Measured (real runner: Dorn, Schache & Pandy 2012)']
     """
     measured_title = {"text": "Measured (real runner: Dorn, Schache & Pandy 2012)"}
+    if fig.layout.height is not None and not any(tr.legendgroup == "measured" for tr in fig.data):
+        # the legend below the plot grows by two group titles and the measured entries: grow the
+        # figure by as much, so the plot area (and its axis titles) keeps its size
+        fig.layout.height += _LEGEND_GROWTH
+        fig.layout.margin.b = (fig.layout.margin.b or 0) + _LEGEND_GROWTH
     for tr in fig.data:
         if tr.meta not in (MEASURED_VERTICAL, MEASURED_FORE_AFT) and tr.visible is not False:
             tr.legendgroup = "model"

@@ -8,6 +8,7 @@ import { h } from "./pose_dom.js";
 import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sideLine, skeletonPlan, textSize } from "./pose_draw.js";
 import { fullBox } from "./pose_geometry.js";
 import { cameraError, cameraReport, createRequester, frameRequest, poseParts } from "./pose_messages.js";
+import { createPoster, posterView } from "./pose_poster.js";
 import { createReplay } from "./pose_replay.js";
 import { bannerKind, isLive, pct, replyTimeout, step, streamFigures } from "./pose_state.js";
 
@@ -74,7 +75,8 @@ function render({ model, el }) {
   const feedback = h("div", "rfl-feedback");
   feedback.setAttribute("aria-live", "polite");
   const takesBox = h("div", "rfl-takes");
-  root.append(bar, stage, banner, feedback, takesBox);
+  const poster = createPoster(); // stands in for the stage while nothing streams
+  root.append(bar, poster.el, stage, banner, feedback, takesBox);
   const octx = /** @type {CanvasRenderingContext2D} */ (overlay.getContext("2d"));
   const fctx = /** @type {CanvasRenderingContext2D} */ (frameCanvas.getContext("2d"));
   const capture = document.createElement("canvas");
@@ -144,6 +146,10 @@ function render({ model, el }) {
     startBtn.textContent = on ? "■ Stop" : mode === "camera" && !model.get("source") ? "▶ Start camera" : "▶ Play video";
     recBtn.textContent = model.get("record") ? "■ Stop recording (REC)" : "● Record";
     recBtn.setAttribute("aria-pressed", String(!!model.get("record")));
+    const v = posterView({ live: on, mode, source: model.get("source") ?? "",
+      poster: model.get("poster") ?? "", played: Number(root.dataset.frames) });
+    stage.hidden = !v.stage;
+    poster.show(v);
   };
 
   // --- camera ------------------------------------------------------------------------------
@@ -477,6 +483,7 @@ function render({ model, el }) {
     ["change:active_view", onActiveView],
     ["change:record", setIndicator],
     ["change:source", onSource],
+    ["change:poster", setIndicator],
   ];
   for (const [el, ev, fn] of domListeners) el.addEventListener(ev, fn);
   for (const [ev, fn] of modelListeners) model.on(ev, fn);

@@ -96,6 +96,7 @@ function render({ model, el }) {
     bar.hidden = !["capture", "countdown"].includes(phase);
     live.classList.toggle("rfl-st-countdown", phase === "countdown");
     startBtn.textContent = phase === "intro" ? "▶ Start the test" : "↻ Start again";
+    stopBtn.hidden = phase === "intro" || phase === "done"; // the camera is off then
     renderResult();
   }
 
