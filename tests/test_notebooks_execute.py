@@ -22,8 +22,11 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "lessons"
 PATHS = sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
-LIMIT_S = 90.0  # per notebook, wall time, including kernel start-up
-CELL_TIMEOUT_S = 90
+# A runaway guard, not a speed target (those live in `python -m benchmarks`): a lesson that
+# takes minutes would lose a learner, and a hung cell must not stall CI. Lessons 04 and 09 run
+# MediaPipe on real clips and reached 94 s on a 2-core machine at load ~10, hence the margin.
+LIMIT_S = 180.0  # per notebook, wall time, including kernel start-up
+CELL_TIMEOUT_S = 150
 
 WARNINGS_AS_ERRORS = """\
 import warnings
