@@ -6,7 +6,8 @@ so the browser can match them to the frame in flight.
 
 Browser to kernel:
 
-- ``frame``: ``{type, id, t, w, h}`` + one JPEG buffer (``t`` in s on the browser's clock);
+- ``frame``: ``{type, id, t, w, h}`` + one JPEG buffer (``t`` in s on the browser's clock;
+  ``w, h`` the size captured, px: the JPEG may be smaller, scaled to what the model needs);
 - ``next``: ``{type, id}``: the kernel reads and analyses the next frame of its video source;
 - ``ping``: ``{type, id}``: is the kernel answering? (sent while frames time out);
 - ``take``: ``{type, id, index}``: send a recorded take for replay;
@@ -17,9 +18,10 @@ Browser to kernel:
 
 Kernel to browser:
 
-- ``pose``: ``{type, id, t, found, metrics, feedback, n_people, proc_ms}`` + a Float32 buffer of
-  ``(33, 4)`` landmarks ``x, y, z, visibility`` (``x, y`` normalised, y down) when ``found``; a
-  ``next`` reply adds the frame as a second (JPEG) buffer;
+- ``pose``: ``{type, id, t, found, metrics, feedback, n_people, proc_ms}`` (a camera frame's
+  reply adds ``decode_ms``, ``infer_ms`` and ``kernel_ms``, the kernel's timings) + a Float32
+  buffer of ``(33, 4)`` landmarks ``x, y, z, visibility`` (``x, y`` normalised, y down) when
+  ``found``; a ``next`` reply adds the frame as a second (JPEG) buffer;
 - ``pong``, ``take`` (``t`` list + ``(n, 33, 4)`` Float32 buffer), ``take_frame`` (JPEG buffer);
 - ``error``: ``{type, id, code, message}``.
 
@@ -77,7 +79,8 @@ class Request:
     t
         Capture time in s on the browser's clock (``frame`` only; 0 otherwise).
     width, height
-        Frame size in pixels (``frame`` only).
+        Size captured in pixels (``frame`` only); the JPEG may be smaller (sent at the size the
+        pose model needs), and the pose's pixel units refer to this size.
     payload
         The JPEG bytes of a ``frame`` (empty otherwise).
     index, frame

@@ -12,6 +12,7 @@ Record (landmarks only; video frames too if ``record_video=True``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ from widgets import _messages as msgs
 from widgets._esm import bundle
 
 STATIC = Path(__file__).parent / "static"
+#: Longest side, px, of a camera frame sent to the kernel (``docs/live-camera.md`` has the
+#: measured cost in landmark accuracy and the gain in latency).
+SEND_MAX_SIDE = 320
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,17 @@ class PoseCamera(anywidget.AnyWidget):
         Capture size in pixels (frames are scaled to fit).
     fps_cap
         Highest frame rate sent to the kernel, frames per second.
+    send_max_side
+        Longest side, px, of the camera frames sent to the kernel (0: the capture size). The
+        overlay is drawn at the capture size whatever is sent (landmarks are normalised).
+    jpeg_quality
+        JPEG quality (0-1) of the frames sent.
+    encode_in_worker
+        JPEG-encode frames in a Web Worker, off the page's main thread, where the browser can
+        (otherwise, or if the worker fails, on the page).
+    frame_clock
+        ``"video"``: take frames as the camera presents them (``requestVideoFrameCallback``,
+        where the browser has it); ``"timer"``: poll at ``fps_cap``.
     mirror
         Show the picture mirrored (landmarks stay the person's own sides). Default: True for
         the camera, False for a video source.
@@ -128,6 +143,9 @@ class PoseCamera(anywidget.AnyWidget):
     height = t.Int(480).tag(sync=True)
     fps_cap = t.Float(30.0).tag(sync=True)
     jpeg_quality = t.Float(0.8).tag(sync=True)
+    send_max_side = t.Int(SEND_MAX_SIDE, min=0).tag(sync=True)
+    encode_in_worker = t.Bool(True).tag(sync=True)
+    frame_clock = t.Enum(("video", "timer"), default_value="video").tag(sync=True)
     timeout_ms = t.Int(2000).tag(sync=True)
     mirror = t.Bool(True).tag(sync=True)
     record = t.Bool(False).tag(sync=True)
@@ -233,9 +251,15 @@ class PoseCamera(anywidget.AnyWidget):
         self._takes.clear()
         self.takes = []
 
-    def process_frame(self, rgb: np.ndarray, t: float) -> FrameResult:
-        """Analyse one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s (see :class:`Engine`)."""
-        return self._after_frame(self._engine.process_frame(rgb, t))
+    def process_frame(
+        self, rgb: np.ndarray, t: float, *, image_size: tuple[int, int] | None = None
+    ) -> FrameResult:
+        """Analyse one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s (see :class:`Engine`).
+
+        ``image_size``: the captured picture's ``(width, height)`` when the frame was sent
+        smaller (see :meth:`course.live.Engine.process_frame`).
+        """
+        return self._after_frame(self._engine.process_frame(rgb, t, image_size=image_size))
 
     def _after_frame(self, result: FrameResult) -> FrameResult:
         """Publish one frame's outcome: status trait, frame callbacks, the final result."""
@@ -363,7 +387,12 @@ class PoseCamera(anywidget.AnyWidget):
                 return
             self._on_camera_state(report)
             return
+        start = time.perf_counter()
         reply, out = self.handle_message(content, buffers)
+        if reply.get("type") == "pose":
+            # the kernel's whole share of the round trip (parse, decode, engine, reply), ms:
+            # the page subtracts it from the round trip to get the transport time
+            reply["kernel_ms"] = round((time.perf_counter() - start) * 1e3, 2)
         self.send(reply, buffers=out or None)
 
     def _on_camera_state(self, report: msgs.CameraReport) -> None:
@@ -396,7 +425,12 @@ class PoseCamera(anywidget.AnyWidget):
             if req.kind == "ping":
                 return {"type": "pong", "id": req.id, "ready": self.ready}, []
             if req.kind == "frame":
-                return self._reply_frame(req, decode_jpeg(req.payload))
+                start = time.perf_counter()
+                rgb = decode_jpeg(req.payload)
+                decode_ms = (time.perf_counter() - start) * 1e3
+                reply, out = self._reply_frame(req, rgb)
+                reply["decode_ms"] = round(decode_ms, 2)
+                return reply, out
             if req.kind == "next":
                 return self._reply_next(req)
             return self._reply_take(req)
@@ -437,10 +471,14 @@ class PoseCamera(anywidget.AnyWidget):
     def _reply_frame(
         self, req: msgs.Request, rgb: np.ndarray
     ) -> tuple[dict[str, Any], list[bytes]]:
-        res = self.process_frame(rgb, req.t)
+        # ``w, h`` is the size captured; the browser may have sent the frame smaller
+        size = (req.width, req.height) if req.width > 0 and req.height > 0 else None
+        res = self.process_frame(rgb, req.t, image_size=size)
         if self.error and res.pose is not None:
             self.error = ""
-        return self._pose_payload(req.id, res, [])
+        reply, out = self._pose_payload(req.id, res, [])
+        reply["infer_ms"] = round(self._engine.last_infer_ms, 2)  # the pose model's share
+        return reply, out
 
     def _reply_next(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
         if not self.source:

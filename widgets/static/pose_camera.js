@@ -4,6 +4,7 @@
 // (`status`, `error`, `result` are written by the kernel only); custom messages carry frames,
 // poses and the camera's state (see pose_messages.js and widgets/_messages.py).
 
+import { createEncoder, createStageLog, sendSize, shouldGrab, stageTimes, watchFrames } from "./pose_capture.js";
 import { h } from "./pose_dom.js";
 import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sideLine, skeletonPlan, textSize } from "./pose_draw.js";
 import { fullBox } from "./pose_geometry.js";
@@ -15,8 +16,10 @@ import { bannerKind, isLive, pct, step, streamFigures } from "./pose_state.js";
 /** @typedef {{ get(k: string): any, set(k: string, v: any): void, save_changes(): void,
  *   on(ev: string, cb: Function): void, off(ev: string, cb?: Function): void,
  *   send(content: object, callbacks?: any, buffers?: ArrayBuffer[]): void }} Model */
+/** @typedef {{ presented: number, grabbed: number, encoded: number, sent: number,
+ *   received: number }} Stamps page times of one camera frame, ms (see pose_capture.js) */
 /** @typedef {{ lm: Float32Array | null, msg: any, t0: number, drawn: boolean,
- *   frame: ImageBitmap | null }} Latest */
+ *   frame: ImageBitmap | null, stamps: Stamps | null }} Latest */
 
 const BUSY_MESSAGE = "Kernel busy or restarting: frames are paused and resume by themselves " +
   "when it answers. If you restarted the kernel, run the cell again.";
@@ -36,6 +39,11 @@ function render({ model, el }) {
   root.dataset.status = "idle";
   root.dataset.state = "idle";
   /** @type {any} */ (root).rflLatencies = [];
+  // where each camera frame's time went, for benchmarks (never shown to the learner)
+  const stageLog = createStageLog();
+  /** @type {any} */ (root).rflStages = stageLog.rows;
+  let lastPresented = -1;
+  /** @type {(() => void) | null} */ let unwatch = null;
   el.appendChild(root);
 
   // --- DOM ---------------------------------------------------------------------------------
@@ -75,14 +83,13 @@ function render({ model, el }) {
   root.append(bar, stage, banner, feedback, takesBox);
   const octx = /** @type {CanvasRenderingContext2D} */ (overlay.getContext("2d"));
   const fctx = /** @type {CanvasRenderingContext2D} */ (frameCanvas.getContext("2d"));
-  const capture = document.createElement("canvas");
-  const cctx = /** @type {CanvasRenderingContext2D} */ (capture.getContext("2d"));
 
   // --- state -------------------------------------------------------------------------------
   /** @type {MediaStream | null} */ let stream = null;
   let state = "idle"; // pose_state.js
   let mode = "camera";
-  /** @type {{ id: number, t0: number, sent: number, timer: any } | null} */ let inFlight = null;
+  /** @type {{ id: number, t0: number, sent: number, timer: any, stamps: Stamps | null } | null} */
+  let inFlight = null;
   let nextId = 0;
   const newId = () => ++nextId;
   let lastSend = -1e9;
@@ -175,10 +182,12 @@ function render({ model, el }) {
     if (disposed || state !== "starting") { stopTracks(); return; }
     video.srcObject = stream;
     await video.play().catch(() => undefined);
+    startCapture();
     listCameras().catch(() => undefined);
   }
 
   function stopTracks() {
+    stopCapture();
     stream?.getTracks().forEach((tr) => tr.stop());
     stream = null;
     video.srcObject = null;
@@ -211,7 +220,6 @@ function render({ model, el }) {
     if (inFlight) clearTimeout(inFlight.timer);
     inFlight = null;
     clearTimeout(pumpTimer);
-    clearTimeout(prepTimer);
     prepared = null;
     clearInterval(pingTimer);
     pingTimer = null;
@@ -228,35 +236,86 @@ function render({ model, el }) {
     pumpTimer = setTimeout(pump, Math.max(0, ms));
   }
 
-  /** @type {{ t0: number, buf: ArrayBuffer, w: number, h: number } | null} */ let prepared = null;
+  /** @type {{ t0: number, buf: ArrayBuffer, w: number, h: number, stamps: Stamps } | null} */
+  let prepared = null;
   let encoding = false;
-  let lastCapture = -1e9;
-  /** @type {any} */ let prepTimer = null;
+  let lastGrab = -1e9;
   /** @type {number[]} */ const roundTrips = [];
+  /** @type {number[]} */ const framePeriods = [];
+  /** @type {ReturnType<typeof createEncoder> | null} */ let encoder = null;
+  /** @type {any} */ let clockTimer = null;
 
-  // Camera frames: the next frame is captured and JPEG-encoded while the kernel analyses the
-  // current one (still ONE frame in flight to the kernel), timed to be ready when the answer
-  // is due, so encoding overlaps analysis without making frames wait.
-  async function prepare() {
-    clearTimeout(prepTimer);
-    if (state !== "streaming" || disposed || encoding || prepared || mode !== "camera") return;
-    const gap = 1000 / Math.max(1, model.get("fps_cap"));
+  // Camera frames (pose_capture.js): each frame the camera presents is a candidate; one is
+  // grabbed when it can be the next one sent (shouldGrab), scaled to `send_max_side` and
+  // JPEG-encoded in a worker while the kernel analyses the previous one. Still ONE frame in
+  // flight: a frame encoded while the kernel is busy waits, and a newer one replaces it.
+  function startCapture() {
+    stopCapture();
+    encoder = createEncoder({ worker: !!model.get("encode_in_worker") });
+    root.dataset.encoder = encoder.kind;
+    const byVideo = model.get("frame_clock") === "video";
+    const stopWatch = watchFrames(video, (t) => {
+      if (lastPresented > 0) framePeriods.push(t - lastPresented);
+      if (framePeriods.length > 30) framePeriods.shift();
+      lastPresented = t;
+      if (byVideo) onCameraFrame();
+    });
+    root.dataset.clock = byVideo && stopWatch ? "video" : "timer";
+    if (!byVideo || !stopWatch) {
+      clockTimer = setInterval(onCameraFrame, 1000 / Math.max(1, model.get("fps_cap")));
+    }
+    unwatch = () => { stopWatch?.(); clearInterval(clockTimer); clockTimer = null; };
+  }
+
+  function stopCapture() {
+    unwatch?.();
+    unwatch = null;
+    encoder?.dispose();
+    encoder = null;
+    lastPresented = -1;
+    framePeriods.length = 0;
+  }
+
+  function onCameraFrame() {
+    if (state !== "streaming" || disposed || mode !== "camera" || !encoder) return;
+    if (video.readyState < 2 || !video.videoWidth) return;
     const now = performance.now();
-    if (now - lastCapture < gap) { prepTimer = setTimeout(prepare, gap - (now - lastCapture)); return; }
-    if (video.readyState < 2 || !video.videoWidth) { prepTimer = setTimeout(prepare, 30); return; }
+    const capMs = 1000 / Math.max(1, model.get("fps_cap"));
+    const wanted = shouldGrab({
+      now, encoding, lastGrab, capMs, sentAt: inFlight ? inFlight.sent : null,
+      rttMs: roundTrips.length ? pct(roundTrips, 50) : 0,
+      periodMs: framePeriods.length ? pct(framePeriods, 50) : capMs,
+    });
+    if (wanted) grab(now, encoder);
+  }
+
+  /** @param {number} now @param {ReturnType<typeof createEncoder>} enc */
+  async function grab(now, enc) {
     encoding = true;
-    lastCapture = now;
+    lastGrab = now;
+    // the frame's own time: when the camera's frame reached the page (or now, without it)
+    const presented = lastPresented > 0 && lastPresented <= now ? lastPresented : now;
+    const { w, h: hh } = sendSize(video.videoWidth, video.videoHeight, model.get("width"),
+      model.get("height"), model.get("send_max_side"));
     try {
-      const scale = Math.min(1, model.get("width") / video.videoWidth, model.get("height") / video.videoHeight);
-      const w = Math.round(video.videoWidth * scale), hh = Math.round(video.videoHeight * scale);
-      if (capture.width !== w || capture.height !== hh) { capture.width = w; capture.height = hh; }
-      cctx.drawImage(video, 0, 0, w, hh);
-      const blob = await new Promise((res) => capture.toBlob(res, "image/jpeg", model.get("jpeg_quality")));
-      if (!blob || !running() || disposed) return;
-      const buf = await /** @type {Blob} */ (blob).arrayBuffer();
-      encodeMs.push(performance.now() - now);
+      const buf = await enc.encode(video, w, hh, model.get("jpeg_quality"));
+      if (!running() || disposed) return;
+      const encoded = performance.now();
+      encodeMs.push(encoded - now);
       if (encodeMs.length > 60) encodeMs.shift();
-      prepared = { t0: now, buf, w, h: hh };
+      const stamps = { presented, grabbed: now, encoded, sent: 0, received: 0 };
+      prepared = { t0: presented, buf, w, h: hh, stamps };
+    } catch (/** @type {any} */ err) {
+      if (enc.kind === "worker" && encoder === enc) {
+        // the worker could not encode (a browser without OffscreenCanvas JPEG, a policy):
+        // go on encoding on the page, and say so once in the console
+        console.warn(`PoseCamera: ${err.message}; encoding frames on the page instead.`);
+        enc.dispose();
+        encoder = createEncoder({ worker: false });
+        root.dataset.encoder = encoder.kind;
+      } else if (running()) {
+        showBanner("err", `Could not encode the camera frame: ${err.message}`);
+      }
     } finally {
       encoding = false;
     }
@@ -269,16 +328,19 @@ function render({ model, el }) {
     prepared = null;
     const id = newId();
     root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + p.buf.byteLength);
-    sizeCanvases(p.w, p.h);
-    transmit(id, p.t0, frameRequest(id, p.t0, p.w, p.h), [p.buf]);
-    // start the next capture so that it is encoded just when this answer should arrive
-    const lead = roundTrips.length ? pct(roundTrips, 50) - pct(encodeMs, 50) - 2 : 0;
-    prepTimer = setTimeout(prepare, Math.max(0, lead));
+    // the overlay keeps the video's own size: landmarks are normalised, whatever size was sent
+    const shown = sendSize(video.videoWidth || p.w, video.videoHeight || p.h,
+      model.get("width"), model.get("height"), 0);
+    sizeCanvases(shown.w, shown.h);
+    p.stamps.sent = performance.now();
+    // w, h: the size captured, which the pose's pixel units refer to (the JPEG may be smaller)
+    transmit(id, p.t0, frameRequest(id, p.t0, shown.w, shown.h), [p.buf], p.stamps);
   }
 
-  /** @param {number} id @param {number} t0 @param {any} content @param {ArrayBuffer[]} buffers */
-  function transmit(id, t0, content, buffers) {
-    inFlight = { id, t0, sent: performance.now(), timer: null };
+  /** @param {number} id @param {number} t0 @param {any} content @param {ArrayBuffer[]} buffers
+   * @param {Stamps | null} [stamps] */
+  function transmit(id, t0, content, buffers, stamps = null) {
+    inFlight = { id, t0, sent: performance.now(), timer: null, stamps };
     lastSend = t0;
     // the first frame also loads the pose model in the kernel: give it longer
     const limit = answered ? model.get("timeout_ms") : Math.max(15000, model.get("timeout_ms"));
@@ -293,8 +355,7 @@ function render({ model, el }) {
   function pump() {
     if (state !== "streaming" || inFlight || disposed) return;
     if (mode === "camera") {
-      if (prepared) sendPrepared();
-      else prepare();
+      sendPrepared(); // or the next camera frame will be sent once encoded
       return;
     }
     const gap = 1000 / Math.max(1, model.get("fps_cap"));
@@ -354,6 +415,8 @@ function render({ model, el }) {
     }
     answered = true;
     const t0 = inFlight.t0;
+    const stamps = inFlight.stamps;
+    if (stamps) stamps.received = performance.now();
     inFlight = null;
     resume();
     replyTimes.push(performance.now());
@@ -374,7 +437,7 @@ function render({ model, el }) {
         sizeCanvases(frame.width, frame.height);
       }
       if (parts.landmarks) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
-      latest = { lm: parts.landmarks, msg, t0, drawn: false, frame };
+      latest = { lm: parts.landmarks, msg, t0, drawn: false, frame, stamps };
       // the kernel sets the status trait from the same frame; the page only shows it
       const status = msg.status || (parts.landmarks ? "streaming" : "no_person");
       if (status !== root.dataset.status || (msg.message && banner.textContent.indexOf(msg.message) < 0)) {
@@ -409,7 +472,9 @@ function render({ model, el }) {
     paintTextBox(octx, numbers.length && side ? [side, ...numbers] : numbers, 8, 8);
     const footer = footerLine(r.msg);
     if (footer) paintTextBox(octx, [footer], 8, hh - textSize(w, hh) * 2.2);
-    const latency = performance.now() - r.t0;
+    const now = performance.now();
+    if (r.stamps) stageLog.push(stageTimes({ ...r.stamps, drawn: now }, r.msg));
+    const latency = now - r.t0;
     latencies.push(latency);
     if (latencies.length > 120) latencies.shift();
     // every latency of the session (for benchmarks), capped to bound memory
@@ -492,7 +557,7 @@ function render({ model, el }) {
     clearInterval(statsTimer);
     clearInterval(pingTimer);
     clearTimeout(pumpTimer);
-    clearTimeout(prepTimer);
+    stopCapture();
     replay.dispose();
     requests.dispose();
     for (const [el, ev, fn] of domListeners) el.removeEventListener(ev, fn);
