@@ -208,13 +208,13 @@ class Engine:
         been analysed at full size. Default: the frame's own size.
         """
         start = time.perf_counter()
+        size = (rgb.shape[1], rgb.shape[0]) if image_size is None else _check_size(image_size)
         self.prepare()
         assert self._tracker is not None
         ts = self._stream_time(float(t))
         infer_start = time.perf_counter()
         pose = self._tracker.frame(rgb, ts)
         self.last_infer_ms = (time.perf_counter() - infer_start) * 1e3
-        size = (rgb.shape[1], rgb.shape[0]) if image_size is None else _check_size(image_size)
         if pose is not None and pose.image_size != size:
             pose = replace(pose, image_size=size)
         if self._recorder is not None:
