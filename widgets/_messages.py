@@ -8,6 +8,13 @@ Browser to kernel:
 
 - ``frame``: ``{type, id, t, w, h}`` + one JPEG buffer (``t`` in s on the browser's clock;
   ``w, h`` the size captured, px: the JPEG may be smaller, scaled to what the model needs);
+- ``landmarks``: ``{type, id, t, w, h, n}`` + one Float32 buffer of ``(33, 4)`` landmarks
+  ``x, y, z, visibility`` (``x, y`` normalised, y down) found by the pose model in the browser
+  (browser inference) in a ``w`` x ``h`` px frame; ``n`` people were found, and with ``n = 0``
+  no buffer is sent. The reply is a ``pose`` message, exactly as for a ``frame``;
+- ``asset``: ``{type, id, name}``: send a file of the browser's pose runtime or model
+  (``widgets._web_runtime``); the reply ``{type: "asset", id, name, filename, version, size}``
+  carries the bytes as its one buffer;
 - ``next``: ``{type, id}``: the kernel reads and analyses the next frame of its video source;
 - ``ping``: ``{type, id}``: is the kernel answering? (sent while frames time out);
 - ``take``: ``{type, id, index}``: send a recorded take for replay;
@@ -50,7 +57,9 @@ N_LANDMARKS = 33
 LANDMARK_WIDTH = 4
 #: Largest JPEG accepted from the browser (the server drops websocket messages over 10 MiB).
 MAX_FRAME_BYTES = 8 * 1024 * 1024
-REQUEST_TYPES = ("frame", "next", "ping", "take", "take_frame")
+REQUEST_TYPES = ("frame", "landmarks", "asset", "next", "ping", "take", "take_frame")
+#: Bytes of one pose in a ``landmarks`` request: 33 x 4 float32.
+LANDMARKS_BYTES = 33 * 4 * 4
 #: States the browser reports in a ``camera`` message (its other states stay in the page).
 CAMERA_STATES = ("starting", "streaming", "stopped", "ended", "error")
 #: Longest ``detail`` kept from a camera report, in characters.
@@ -82,7 +91,12 @@ class Request:
         Size captured in pixels (``frame`` only); the JPEG may be smaller (sent at the size the
         pose model needs), and the pose's pixel units refer to this size.
     payload
-        The JPEG bytes of a ``frame`` (empty otherwise).
+        The JPEG bytes of a ``frame``, the Float32 landmarks of a ``landmarks`` request with
+        ``n_people > 0`` (empty otherwise).
+    n_people
+        People the browser's model found (``landmarks`` only).
+    name
+        The file asked for (``asset`` only).
     index, frame
         Take index and frame index for ``take`` and ``take_frame`` requests.
     """
@@ -93,6 +107,8 @@ class Request:
     width: int = 0
     height: int = 0
     payload: bytes = b""
+    n_people: int = 0
+    name: str = ""
     index: int = 0
     frame: int = 0
 
@@ -127,7 +143,8 @@ def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
     Raises
     ------
     MessageError
-        With ``code`` ``bad_request`` (malformed envelope), ``empty_frame`` or ``frame_too_large``.
+        With ``code`` ``bad_request`` (malformed envelope), ``empty_frame``,
+        ``frame_too_large`` or ``bad_landmarks``.
     """
     if not isinstance(content, dict):
         raise MessageError(
@@ -173,6 +190,15 @@ def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
             height=_as_int(content, "h", request_id, default=0),
             payload=payload,
         )
+    if kind == "landmarks":
+        return _parse_landmarks(content, buffers, request_id)
+    if kind == "asset":
+        name = content.get("name")
+        if not isinstance(name, str) or not name:
+            raise MessageError(
+                "bad_request", f"an asset request must name its file; got {name!r}.", request_id
+            )
+        return Request(kind="asset", id=request_id, name=name)
     if kind in ("take", "take_frame"):
         return Request(
             kind=kind,
@@ -181,6 +207,49 @@ def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
             frame=_as_int(content, "frame", request_id, default=0),
         )
     return Request(kind=kind, id=request_id)
+
+
+def _frame_time(content: dict[str, Any], request_id: int) -> float:
+    t = content.get("t")
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not np.isfinite(t):
+        raise MessageError(
+            "bad_request",
+            f"frame time 't' must be a finite number of s; got {t!r}.",
+            request_id,
+        )
+    return float(t)
+
+
+def _parse_landmarks(
+    content: dict[str, Any], buffers: Sequence[Any] | None, request_id: int
+) -> Request:
+    n = _as_int(content, "n", request_id, default=0)
+    payload = bytes(buffers[0]) if buffers else b""
+    expected = LANDMARKS_BYTES if n > 0 else 0
+    if n < 0 or len(payload) != expected:
+        raise MessageError(
+            "bad_landmarks",
+            f"a landmarks message with n={n} people must carry {expected} bytes (33 x 4 "
+            f"float32: x, y, z, visibility); got {len(payload)}. Reload the page.",
+            request_id,
+        )
+    width = _as_int(content, "w", request_id, default=0)
+    height = _as_int(content, "h", request_id, default=0)
+    if width <= 0 or height <= 0:
+        raise MessageError(
+            "bad_landmarks",
+            f"a landmarks message needs the frame size w, h > 0 px; got {width} x {height}.",
+            request_id,
+        )
+    return Request(
+        kind="landmarks",
+        id=request_id,
+        t=_frame_time(content, request_id),
+        width=width,
+        height=height,
+        payload=payload,
+        n_people=n,
+    )
 
 
 @dataclass(frozen=True)

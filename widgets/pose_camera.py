@@ -1,7 +1,10 @@
 """``PoseCamera``: live webcam pose tracking in a notebook, with skeleton, angles and feedback.
 
-The browser reads the camera (so a remote kernel works too), sends one JPEG frame at a time as
-a binary message, and draws the kernel's answer over the live video. This widget is transport and
+The browser reads the camera (so a remote kernel works too). In kernel inference it sends one
+JPEG frame at a time and draws the kernel's answer over the live video; in browser inference
+MediaPipe runs in a Web Worker in the page, the skeleton is drawn from the browser's own
+landmarks at once, and only the landmarks (33 x 4 numbers) go to the kernel, whose feedback
+follows. No camera frame leaves the browser then. This widget is transport and
 drawing only: every frame goes through :class:`course.live.Engine` (MediaPipe in VIDEO mode with
 the browser's frame times, One-Euro smoothing and angles, the active self-test), and what comes
 back — smoothed landmarks, the side locked, the numbers scored — is what the browser draws.
@@ -36,6 +39,7 @@ from course.schema import PoseSeries
 from course.selftests.base import Protocol
 from course.selftests.results import Result
 from widgets import _messages as msgs
+from widgets import _web_runtime as web
 from widgets._esm import bundle
 
 STATIC = Path(__file__).parent / "static"
@@ -79,6 +83,20 @@ class PoseCamera(anywidget.AnyWidget):
     model
         Pose model variant: ``"lite"`` (fastest), ``"full"`` or ``"heavy"``. Changing it later
         switches the tracker from the next frame on (the self-test keeps its progress).
+    inference
+        Where the pose model runs for the camera: ``"browser"`` (in a Web Worker in the
+        learner's page: the overlay follows the camera's rate and no frame leaves the
+        browser), ``"kernel"`` (JPEG frames to the kernel's MediaPipe), or ``"auto"``
+        (default: the browser when it can run WebAssembly, a Worker and OffscreenCanvas and
+        the model loads there, else the kernel, with a note saying why). A video ``source``
+        is always analysed in the kernel. See ``docs/live-camera.md``.
+    browser_delegate
+        How MediaPipe computes in the browser: ``"CPU"`` (WebAssembly with SIMD, default:
+        predictable, no shader compilation) or ``"GPU"`` (WebGL; faster with a real graphics
+        card, very slow in software WebGL, falls back to CPU when WebGL is missing).
+    runtime_dir
+        Directory of the installed npm ``@mediapipe/tasks-vision`` package for browser
+        inference (default: ``widgets/web/node_modules``, installed by ``make install``).
     max_people
         People the model looks for (at least 1): 1 (default) tracks one person between frames,
         about half the cost per frame of 2, which also warns when a second person walks into
@@ -121,6 +139,9 @@ class PoseCamera(anywidget.AnyWidget):
         the kernel only: changes to them from the browser are ignored.
     fps, latency_p50_ms, latency_p95_ms : float
         Measured in the browser: frames per second analysed and capture-to-overlay latency (ms).
+    inference_active : str
+        The inference running, as the browser reports it: ``browser``, ``kernel``,
+        ``error`` (browser inference asked for and impossible), or ``""`` before the start.
     camera_report : widgets._messages.CameraReport or None
         The browser camera's last reported state (with the error code, e.g.
         ``NotAllowedError``), or None before the first report.
@@ -128,8 +149,8 @@ class PoseCamera(anywidget.AnyWidget):
     Examples
     --------
     >>> cam = PoseCamera(fps_cap=15)
-    >>> cam.status, cam.fps_cap
-    ('idle', 15.0)
+    >>> cam.status, cam.fps_cap, cam.inference
+    ('idle', 15.0, 'auto')
     """
 
     _esm = bundle(STATIC / "pose_camera.js")
@@ -138,6 +159,9 @@ class PoseCamera(anywidget.AnyWidget):
     test = t.Unicode("").tag(sync=True)
     source = t.Unicode("").tag(sync=True)
     model = t.Enum(("lite", "full", "heavy"), default_value="lite").tag(sync=True)
+    inference = t.Enum(("auto", "browser", "kernel"), default_value="auto").tag(sync=True)
+    inference_active = t.Unicode("").tag(sync=True)
+    browser_delegate = t.Enum(("CPU", "GPU"), default_value="CPU").tag(sync=True)
     max_people = t.Int(1, min=1).tag(sync=True)
     width = t.Int(640).tag(sync=True)
     height = t.Int(480).tag(sync=True)
@@ -167,7 +191,14 @@ class PoseCamera(anywidget.AnyWidget):
     takes = t.List(t.Dict()).tag(sync=True)
     result = t.Dict(allow_none=True, default_value=None).tag(sync=True)
 
-    def __init__(self, *, protocol_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        protocol_options: dict[str, Any] | None = None,
+        runtime_dir: str | Path | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._runtime_dir = web.RUNTIME_DIR if runtime_dir is None else Path(runtime_dir)
         self._engine = Engine(
             test=str(kwargs.get("test", "")),
             options=protocol_options,
@@ -431,6 +462,10 @@ class PoseCamera(anywidget.AnyWidget):
                 reply, out = self._reply_frame(req, rgb)
                 reply["decode_ms"] = round(decode_ms, 2)
                 return reply, out
+            if req.kind == "landmarks":
+                return self._reply_landmarks(req)
+            if req.kind == "asset":
+                return self._reply_asset(req)
             if req.kind == "next":
                 return self._reply_next(req)
             return self._reply_take(req)
@@ -479,6 +514,39 @@ class PoseCamera(anywidget.AnyWidget):
         reply, out = self._pose_payload(req.id, res, [])
         reply["infer_ms"] = round(self._engine.last_infer_ms, 2)  # the pose model's share
         return reply, out
+
+    def _reply_landmarks(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
+        """Browser inference: the browser's landmarks through the same engine as a frame."""
+        lm = (
+            msgs.unpack_landmarks(req.payload)[0]
+            if req.n_people > 0
+            else np.empty((0, msgs.LANDMARK_WIDTH), np.float32)
+        )
+        self.ready = True
+        res = self._after_frame(
+            self._engine.process_landmarks(
+                lm, req.t, image_size=(req.width, req.height), n_people=max(1, req.n_people)
+            )
+        )
+        if self.error and res.pose is not None:
+            self.error = ""
+        return self._pose_payload(req.id, res, [])
+
+    def _reply_asset(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
+        """A file of the browser's pose runtime, or the pose model (``model:<variant>``)."""
+        try:
+            asset = web.read_asset(req.name, runtime_dir=self._runtime_dir)
+        except (OSError, ValueError) as exc:
+            raise msgs.MessageError("no_asset", str(exc), req.id) from exc
+        reply = {
+            "type": "asset",
+            "id": req.id,
+            "name": asset.name,
+            "filename": asset.filename,
+            "version": asset.version,
+            "size": len(asset.data),
+        }
+        return reply, [asset.data]
 
     def _reply_next(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
         if not self.source:

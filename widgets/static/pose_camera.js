@@ -1,4 +1,5 @@
-// PoseCamera view: camera -> JPEG -> kernel (one frame in flight) -> landmarks -> overlay.
+// PoseCamera view: camera -> JPEG -> kernel (one frame in flight) -> landmarks -> overlay; or, in
+// browser inference, camera -> pose Worker -> overlay at once, landmarks -> kernel -> feedback.
 // Plain ES module for anywidget; widgets/_esm.py inlines the sibling modules it imports, because
 // anywidget loads the view from a string. Traits carry settings and the kernel's state
 // (`status`, `error`, `result` are written by the kernel only); custom messages carry frames,
@@ -8,6 +9,7 @@ import { createEncoder, createStageLog, sendSize, shouldGrab, stageTimes, watchF
 import { h } from "./pose_dom.js";
 import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sideLine, skeletonPlan, textSize } from "./pose_draw.js";
 import { fullBox } from "./pose_geometry.js";
+import { afterLoadFailure, chooseInference, inferenceSupport, landmarksRequest, loadInference, startFrameLoop } from "./pose_inference.js";
 import { cameraError, cameraReport, createRequester, frameRequest, poseParts } from "./pose_messages.js";
 import { createReplay } from "./pose_replay.js";
 import { bannerKind, isLive, pct, step, streamFigures } from "./pose_state.js";
@@ -77,10 +79,12 @@ function render({ model, el }) {
   const banner = h("div", "rfl-banner");
   banner.setAttribute("role", "alert");
   banner.hidden = true;
+  const note = h("div", "rfl-note"); // where the pose model runs, and why (pose_inference.js)
+  note.hidden = true;
   const feedback = h("div", "rfl-feedback");
   feedback.setAttribute("aria-live", "polite");
   const takesBox = h("div", "rfl-takes");
-  root.append(bar, stage, banner, feedback, takesBox);
+  root.append(bar, stage, banner, note, feedback, takesBox);
   const octx = /** @type {CanvasRenderingContext2D} */ (overlay.getContext("2d"));
   const fctx = /** @type {CanvasRenderingContext2D} */ (frameCanvas.getContext("2d"));
 
@@ -103,6 +107,15 @@ function render({ model, el }) {
   /** @type {number[]} */ const procMs = [];
   let raf = 0;
   let disposed = false;
+  // browser inference (pose_inference.js): the worker, the frame loop, the newest landmarks
+  // waiting for the kernel (one message in flight; a newer pose replaces a waiting one)
+  /** @type {any} */ let inference = null;
+  /** @type {Promise<any> | null} */ let loading = null;
+  let inferMode = "kernel";
+  /** @type {(() => void) | null} */ let stopLoop = null;
+  /** @type {{ t0: number, w: number, h: number, n: number, lm: Float32Array } | null} */ let pendingLm = null;
+  /** @type {any} */ let kernelMsg = null;
+  /** @type {number[]} */ const inferMs = [];
   const running = () => isLive(state);
 
   /** Write traits the browser owns (never status, error or result: the kernel writes those). */
@@ -182,7 +195,6 @@ function render({ model, el }) {
     if (disposed || state !== "starting") { stopTracks(); return; }
     video.srcObject = stream;
     await video.play().catch(() => undefined);
-    startCapture();
     listCameras().catch(() => undefined);
   }
 
@@ -208,15 +220,101 @@ function render({ model, el }) {
       return;
     }
     if (disposed || state !== "starting") return; // stopped or closed while the camera opened
+    const choice = await chooseAndLoad();
+    if (disposed || state !== "starting") return;
+    if (choice.mode === "error") {
+      stopTracks();
+      root.dataset.error = "inference";
+      go({ type: "failed", code: "inference", detail: choice.note }, choice.note);
+      setIndicator();
+      return;
+    }
     video.hidden = mode !== "camera";
     frameCanvas.hidden = mode === "camera";
     go({ type: "opened" });
+    note.hidden = !choice.note;
+    note.textContent = choice.note ? `ℹ ${choice.note}` : "";
     setIndicator();
+    if (inferMode === "browser") startBrowserLoop();
+    else if (mode === "camera") startCapture(); // kernel inference: frames to the kernel
     pump();
+  }
+
+  // --- browser inference: the pose model in a Worker, landmarks to the kernel -------------
+  /** Pick the inference mode (pose_inference.js) and load the browser model if it is chosen. */
+  async function chooseAndLoad() {
+    const wanted = model.get("inference");
+    let choice = chooseInference(wanted, inferenceSupport(), mode !== "camera");
+    if (choice.mode === "browser") {
+      root.dataset.inference = "loading";
+      showBanner("info", "Loading the pose model in this browser…");
+      try {
+        loading ??= loadInference({ request: (c, ms) => requests.request(c, ms), model: model.get("model"),
+          numPoses: model.get("max_people"), delegate: model.get("browser_delegate") });
+        inference = await loading;
+        showBanner("info", "");
+      } catch (/** @type {any} */ e) {
+        loading = null;
+        choice = afterLoadFailure(wanted, e?.message ?? String(e));
+      }
+    }
+    inferMode = choice.mode;
+    root.dataset.inference = inferMode;
+    root.dataset.inferenceNote = choice.note;
+    setTraits({ inference_active: inferMode });
+    return choice;
+  }
+
+  function startBrowserLoop() {
+    root.dataset.delegate = inference.delegate;
+    root.dataset.loadMs = inference.loadMs.toFixed(0);
+    stopLoop = startFrameLoop({
+      video,
+      size: () => captureSize(),
+      gapMs: () => 1000 / Math.max(1, model.get("fps_cap")),
+      detect: (b, t) => {
+        root.dataset.inferSent = String(Number(root.dataset.inferSent ?? 0) + 1);
+        return inference.detect(b, t);
+      },
+      onPose: onBrowserPose,
+      onError: (e) => showBanner("err", `Pose in the browser failed: ${e.message}`),
+    });
+  }
+
+  function captureSize() {
+    const scale = Math.min(1, model.get("width") / video.videoWidth, model.get("height") / video.videoHeight);
+    return { w: Math.round(video.videoWidth * scale), h: Math.round(video.videoHeight * scale) };
+  }
+
+  /** The browser's own pose of a frame: drawn at once, sent to the kernel for feedback. */
+  function onBrowserPose(/** @type {import("./pose_inference.js").BrowserPose} */ pose, /** @type {number} */ t0) {
+    inferMs.push(pose.ms);
+    if (inferMs.length > 60) inferMs.shift();
+    replyTimes.push(performance.now());
+    sizeCanvases(pose.w, pose.h);
+    if (pose.found) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
+    latest = { lm: pose.found ? pose.lm : null, msg: kernelMsg ?? {}, t0, drawn: false, frame: null };
+    paint();
+    pendingLm = { t0, w: pose.w, h: pose.h, n: pose.n, lm: pose.lm };
+    if (!inFlight && (state === "streaming")) sendLandmarks();
+  }
+
+  function sendLandmarks() {
+    const p = pendingLm;
+    if (!p) return;
+    pendingLm = null;
+    const id = newId();
+    const buffers = p.n > 0 ? [p.lm.buffer] : [];
+    root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + (p.n > 0 ? p.lm.byteLength : 0));
+    transmit(id, p.t0, landmarksRequest(id, p.t0, p.w, p.h, p.n), buffers);
   }
 
   /** @param {import("./pose_state.js").Event} event @param {string} [message] */
   function stop(event = { type: "stop" }, message = "") {
+    stopLoop?.();
+    stopLoop = null;
+    pendingLm = null;
+    kernelMsg = null;
     if (inFlight) clearTimeout(inFlight.timer);
     inFlight = null;
     clearTimeout(pumpTimer);
@@ -354,6 +452,7 @@ function render({ model, el }) {
 
   function pump() {
     if (state !== "streaming" || inFlight || disposed) return;
+    if (mode === "camera" && inferMode === "browser") return sendLandmarks();
     if (mode === "camera") {
       sendPrepared(); // or the next camera frame will be sent once encoded
       return;
@@ -419,7 +518,7 @@ function render({ model, el }) {
     if (stamps) stamps.received = performance.now();
     inFlight = null;
     resume();
-    replyTimes.push(performance.now());
+    if (inferMode !== "browser" || mode !== "camera") replyTimes.push(performance.now());
     root.dataset.frames = String(Number(root.dataset.frames) + 1);
     if (msg.type === "error") {
       root.dataset.lastError = msg.code;
@@ -436,8 +535,13 @@ function render({ model, el }) {
         frame = await createImageBitmap(new Blob([parts.frame], { type: "image/jpeg" }));
         sizeCanvases(frame.width, frame.height);
       }
-      if (parts.landmarks) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
-      latest = { lm: parts.landmarks, msg, t0, drawn: false, frame, stamps };
+      if (mode === "camera" && inferMode === "browser") {
+        kernelMsg = msg; // the browser drew its own landmarks already; numbers and feedback follow
+        if (latest) latest.msg = msg;
+      } else {
+        if (parts.landmarks) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
+        latest = { lm: parts.landmarks, msg, t0, drawn: false, frame, stamps };
+      }
       // the kernel sets the status trait from the same frame; the page only shows it
       const status = msg.status || (parts.landmarks ? "streaming" : "no_person");
       if (status !== root.dataset.status || (msg.message && banner.textContent.indexOf(msg.message) < 0)) {
@@ -453,6 +557,10 @@ function render({ model, el }) {
   // --- drawing at display rate -------------------------------------------------------------
   function draw() {
     raf = requestAnimationFrame(draw);
+    paint();
+  }
+
+  function paint() {
     const r = latest;
     if (!r || r.drawn) return;
     r.drawn = true;
@@ -486,9 +594,10 @@ function render({ model, el }) {
     const now = performance.now();
     while (replyTimes.length && replyTimes[0] < now - 2000) replyTimes.shift();
     const { fps, p50, p95, encodeP50, kernelP50 } = streamFigures({ now, replyTimes, latencies, encodeMs, procMs });
-    const shown = { fps, latencyP50: p50, latencyP95: p95, encodeP50, kernelP50 };
+    const shown = { fps, latencyP50: p50, latencyP95: p95, encodeP50, kernelP50, inferP50: pct(inferMs, 50) };
     for (const [k, v] of Object.entries(shown)) root.dataset[k] = v.toFixed(1);
-    stats.textContent = running() ? `${fps.toFixed(1)} fps · ${p50.toFixed(0)} ms (p95 ${p95.toFixed(0)})` : "";
+    const where = inferMode === "browser" ? " · pose in this browser" : " · pose in the kernel";
+    stats.textContent = running() ? `${fps.toFixed(1)} fps · ${p50.toFixed(0)} ms (p95 ${p95.toFixed(0)})${where}` : "";
     if (running() && model.get("active_view") === viewId) {
       setTraits({ fps: Math.round(fps * 10) / 10, latency_p50_ms: Math.round(p50 * 10) / 10,
         latency_p95_ms: Math.round(p95 * 10) / 10 });
@@ -560,6 +669,7 @@ function render({ model, el }) {
     stopCapture();
     replay.dispose();
     requests.dispose();
+    loading?.then((inf) => inf.close(), () => undefined);
     for (const [el, ev, fn] of domListeners) el.removeEventListener(ev, fn);
     for (const [ev, fn] of modelListeners) model.off(ev, fn);
     if (model.get("active_view") === viewId) setTraits({ active_view: "" });

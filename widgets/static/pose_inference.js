@@ -1,0 +1,221 @@
+// Browser inference for the camera view: which mode runs (chooseInference), the pose Worker
+// (loadInference: runtime files from the kernel as Blob URLs, one frame in flight, clear errors)
+// and the frame loop at the camera's own rate (startFrameLoop). The pure parts are unit-tested
+// in tests/pose_inference.test.mjs; the worker itself is pose_worker.js.
+
+/** @typedef {{ ok: boolean, missing: string[] }} Support */
+/** @typedef {{ mode: "browser" | "kernel" | "error", note: string }} Choice */
+/** @typedef {{ lm: Float32Array, found: boolean, n: number, w: number, h: number, t: number,
+ *   ms: number }} BrowserPose */
+
+/** The smallest valid WebAssembly module (magic number and version). */
+const EMPTY_WASM = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+/** Runtime files asked from the kernel (widgets/_web_runtime.py names them). */
+export const RUNTIME_ASSETS = Object.freeze(["worker", "bundle", "wasm_loader", "wasm"]);
+const MIME = Object.freeze({ worker: "text/javascript", bundle: "text/javascript",
+  wasm_loader: "text/javascript", wasm: "application/wasm" });
+
+/**
+ * What this browser offers for running the pose model itself.
+ * @param {any} [g] the global object (a stand-in in tests)
+ * @returns {Support}
+ */
+export function inferenceSupport(g = globalThis) {
+  const missing = [];
+  let wasm = false;
+  try { wasm = typeof g.WebAssembly === "object" && g.WebAssembly.validate(EMPTY_WASM); } catch (e) { wasm = false; }
+  if (!wasm) missing.push("WebAssembly");
+  if (typeof g.Worker !== "function") missing.push("Web Workers");
+  if (typeof g.OffscreenCanvas !== "function") missing.push("OffscreenCanvas");
+  if (typeof g.createImageBitmap !== "function") missing.push("createImageBitmap");
+  return { ok: missing.length === 0, missing };
+}
+
+/**
+ * Which inference runs: a video source is always read by the kernel; `auto` takes the browser
+ * when it can and says why not otherwise; `browser` without support is an error.
+ * @param {string} wanted "auto" | "browser" | "kernel"
+ * @param {Support} support @param {boolean} hasSource
+ * @returns {Choice}
+ */
+export function chooseInference(wanted, support, hasSource) {
+  if (hasSource || wanted === "kernel") return { mode: "kernel", note: "" };
+  if (support.ok) return { mode: "browser", note: "" };
+  const lacks = support.missing.join(", ");
+  if (wanted === "browser") {
+    return { mode: "error", note: `Pose cannot run in this browser: it lacks ${lacks}. Use an ` +
+      "up-to-date Chrome, Edge or Firefox, or PoseCamera(inference='kernel')." };
+  }
+  return { mode: "kernel", note: `Pose runs in the kernel: this browser lacks ${lacks}.` };
+}
+
+/**
+ * The note shown when the browser model failed to start.
+ * @param {string} wanted @param {string} why what failed (file and reason)
+ * @returns {Choice}
+ */
+export function afterLoadFailure(wanted, why) {
+  if (wanted === "browser") {
+    return { mode: "error", note: `Pose could not start in the browser: ${why} ` +
+      "Use PoseCamera(inference='kernel') or 'auto', or fix the install (make install)." };
+  }
+  return { mode: "kernel", note: `Pose runs in the kernel: it could not start in the browser (${why})` };
+}
+
+/**
+ * A landmarks request: the browser's own pose of one frame; the Float32 33×4 buffer
+ * (x, y, z, visibility; x, y normalised, y down) travels with it when `found`.
+ * @param {number} id @param {number} t0 capture time, ms on the page clock
+ * @param {number} w @param {number} h frame size in px @param {number} n people found
+ */
+export function landmarksRequest(id, t0, w, h, n) {
+  return { type: "landmarks", id, t: t0 / 1000, w, h, n };
+}
+
+/** Blobs of the runtime files, shared by every camera view of the page (one download). */
+const assetCache = new Map();
+
+/**
+ * Load the pose model into a new module Worker.
+ * @param {{ request: (c: Record<string, unknown>, ms?: number) => Promise<{ msg: any, buffers: any[] }>,
+ *   model: string, numPoses: number, delegate?: string, timeoutMs?: number }} opts
+ * @returns {Promise<{ detect: (bitmap: ImageBitmap, t: number) => Promise<BrowserPose>,
+ *   busy: () => boolean, delegate: string, loadMs: number, close: () => void }>}
+ * Rejects with an Error whose message names the file or step that failed and why.
+ */
+export async function loadInference({ request, model, numPoses, delegate = "CPU", timeoutMs = 60000 }) {
+  const start = performance.now();
+  const fetchAsset = (/** @type {string} */ name) => {
+    if (!assetCache.has(name)) {
+      const p = request({ type: "asset", name }, timeoutMs).then(({ msg, buffers }) => {
+        if (!buffers?.length) throw new Error(`the kernel sent no bytes for ${msg.filename ?? name}`);
+        return { blob: new Blob([buffers[0]], { type: MIME[name] ?? "application/octet-stream" }), file: msg.filename };
+      });
+      p.catch(() => assetCache.delete(name)); // a failure is not cached: retry next time
+      assetCache.set(name, p);
+    }
+    return assetCache.get(name);
+  };
+  const names = [...RUNTIME_ASSETS, `model:${model}`];
+  const got = await Promise.all(names.map((n) => fetchAsset(n).catch((/** @type {any} */ e) => {
+    throw new Error(`could not get ${n} from the kernel: ${e?.message ?? e}`);
+  })));
+  const [worker, bundle, loader, wasm, modelFile] = got;
+  const urls = [worker, bundle, loader, wasm].map((a) => URL.createObjectURL(a.blob));
+  /** @type {Worker} */ let w;
+  try {
+    w = new Worker(urls[0], { type: "module" });
+  } catch (/** @type {any} */ e) {
+    urls.forEach((u) => URL.revokeObjectURL(u));
+    throw new Error(`the pose worker (pose_worker.js) could not be created: ${e?.message ?? e}`);
+  }
+  const modelBytes = await modelFile.blob.arrayBuffer();
+  /** @type {Map<number, { resolve: (p: BrowserPose) => void, reject: (e: Error) => void }>} */
+  const waiting = new Map();
+  let fatal = "";
+  const ready = new Promise((resolve, reject) => {
+    w.onmessage = (ev) => {
+      const m = ev.data;
+      if (m.type === "ready") resolve(m);
+      else if (m.type === "error") reject(new Error(`loading ${m.stage} failed: ${m.message}`));
+      else if (m.type === "pose" || m.type === "frame_error") {
+        const entry = waiting.get(m.id);
+        waiting.delete(m.id);
+        if (!entry) return;
+        if (m.type === "pose") entry.resolve(m);
+        else entry.reject(new Error(`pose worker: ${m.message}`));
+      }
+    };
+    w.onerror = (ev) => {
+      ev.preventDefault?.();
+      fatal = `the pose worker (pose_worker.js) failed: ${ev.message || "script error"}`;
+      reject(new Error(fatal));
+      for (const entry of waiting.values()) entry.reject(new Error(fatal));
+      waiting.clear();
+    };
+  });
+  w.postMessage({ type: "init", bundleUrl: urls[1], loaderUrl: urls[2], wasmUrl: urls[3],
+    wasmName: wasm.file, model: modelBytes, modelName: modelFile.file, numPoses, delegate }, [modelBytes]);
+  const close = () => {
+    try { w.postMessage({ type: "close" }); } catch (e) { /* already gone */ }
+    setTimeout(() => w.terminate(), 1000);
+    urls.forEach((u) => URL.revokeObjectURL(u));
+  };
+  /** @type {any} */ let info;
+  try {
+    info = await ready;
+  } catch (e) {
+    w.terminate();
+    urls.forEach((u) => URL.revokeObjectURL(u));
+    assetCache.clear(); // the kernel's files may be fixed before the next try
+    throw e;
+  }
+  let nextId = 0;
+  return {
+    delegate: info.delegate,
+    loadMs: performance.now() - start,
+    busy: () => waiting.size > 0,
+    detect(bitmap, t) {
+      if (fatal) { bitmap.close(); return Promise.reject(new Error(fatal)); }
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        w.postMessage({ type: "frame", id, t, bitmap }, [bitmap]);
+      });
+    },
+    close,
+  };
+}
+
+/**
+ * Feed the camera's frames to `detect` at the camera's own rate: each new video frame is
+ * grabbed as an ImageBitmap (scaled to the capture size) as soon as the worker is free, so
+ * at most one frame is in the worker and no frame is analysed twice.
+ * @param {{ video: HTMLVideoElement, size: () => { w: number, h: number }, gapMs: () => number,
+ *   detect: (bitmap: ImageBitmap, t: number) => Promise<BrowserPose>,
+ *   onPose: (pose: BrowserPose, t0: number) => void, onError: (e: Error) => void }} opts
+ * @returns {() => void} stop
+ */
+export function startFrameLoop({ video, size, gapMs, detect, onPose, onError }) {
+  let stopped = false;
+  let busy = false;
+  let lastFrame = -1; // the video frame sent last (presentedFrames, or the media time)
+  let seenFrame = 0;
+  let lastGrab = -1e9;
+  const rvfc = typeof video.requestVideoFrameCallback === "function";
+  /** @type {any} */ let handle = 0;
+  const watch = () => {
+    if (stopped) return;
+    if (rvfc) {
+      handle = video.requestVideoFrameCallback((_now, meta) => { seenFrame = meta.presentedFrames; watch(); tick(); });
+    } else {
+      handle = requestAnimationFrame(() => { seenFrame = video.currentTime; watch(); tick(); });
+    }
+  };
+  async function tick() {
+    if (stopped || busy || seenFrame === lastFrame || video.readyState < 2 || !video.videoWidth) return;
+    const t0 = performance.now();
+    if (t0 - lastGrab < gapMs()) return;
+    busy = true;
+    lastFrame = seenFrame;
+    lastGrab = t0;
+    try {
+      const { w, h } = size();
+      const bitmap = await createImageBitmap(video, { resizeWidth: w, resizeHeight: h, resizeQuality: "low" });
+      if (stopped) { bitmap.close(); return; }
+      const pose = await detect(bitmap, t0);
+      if (!stopped) onPose(pose, t0);
+    } catch (/** @type {any} */ e) {
+      if (!stopped) onError(e);
+    } finally {
+      busy = false;
+    }
+    tick(); // a newer frame may have arrived while the worker ran
+  }
+  watch();
+  return () => {
+    stopped = true;
+    if (rvfc) video.cancelVideoFrameCallback?.(handle);
+    else cancelAnimationFrame(handle);
+  };
+}
