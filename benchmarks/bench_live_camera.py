@@ -62,19 +62,19 @@ class Variant:
 
 def _camera(**options: object) -> str:
     args = "".join(f", {k}={v!r}" for k, v in options.items())
-    made = f"cam = PoseCamera(autostart=True, fps_cap=30{args})"
+    made = f"cam = PoseCamera(autostart=True, fps_cap=30, record=True{args})"
     return f"from widgets import PoseCamera\n{made}\ncam"
 
 
 VARIANTS = {
     v.name: v
     for v in (
-        Variant("kernel", _camera()),
+        Variant("kernel", _camera(inference="kernel")),
         Variant("browser", _camera(inference="browser")),
-        Variant("kernel_full_size", _camera(send_max_side=0)),
-        Variant("kernel_main_thread", _camera(encode_in_worker=False)),
-        Variant("kernel_timer", _camera(frame_clock="timer")),
-        Variant("stock", _camera(), nodelay=False),
+        Variant("kernel_full_size", _camera(inference="kernel", send_max_side=0)),
+        Variant("kernel_main_thread", _camera(inference="kernel", encode_in_worker=False)),
+        Variant("kernel_timer", _camera(inference="kernel", frame_clock="timer")),
+        Variant("stock", _camera(inference="kernel"), nodelay=False),
         Variant("naive_paced", naive_cell(paced=True)),
         Variant("naive", naive_cell(paced=False)),
     )
@@ -90,6 +90,11 @@ STAGES = (
     "engine",
     "kernel_other",
     "draw",
+)
+# the take the widget recorded (landmarks of every frame analysed), for the modes' agreement
+TAKE_CODE = (
+    "import numpy as np\ncam.record = False\ntk = cam.recorded_takes[-1]\n"
+    "np.savez('take.npz', t=tk.t, xy=tk.landmarks[..., :2], vis=tk.visibility)\nprint(len(tk))"
 )
 MEM_CODE = (
     "import os, psutil; print(psutil.Process(os.getpid()).memory_info().rss / 1e6, "
@@ -170,6 +175,8 @@ def measure(
             end = page.evaluate(SNAPSHOT_JS)
             cpu1 = (_cpu_seconds([server.proc.pid]), _cpu_seconds(chrome), time.monotonic())
             mem1, processed = map(float, h.kernel_eval(page, MEM_CODE).split())
+            if "record=True" in variant.cell:
+                h.kernel_eval(page, TAKE_CODE)
             page.close()
     finally:
         server.stop()
@@ -219,8 +226,44 @@ def _row(
     return row
 
 
+def _agreement(work: Path, clip: Path, names: list[str]) -> dict[str, Any]:
+    """The modes' agreement row: their recorded takes placed on the clip and compared."""
+    import numpy as np
+
+    from benchmarks import mode_agreement as ma
+    from course.live import VideoReader
+    from course.pose import PoseTracker, ensure_model
+
+    frames = list(VideoReader(clip))
+    n = len(frames)
+    ref = np.full((n, 33, 2), np.nan)
+    with PoseTracker("lite", model_path=ensure_model("lite"), num_poses=1) as tracker:
+        for loop in range(3):  # the last loop, once tracking has settled, is the reference
+            for k, (rgb, t) in enumerate(frames):
+                pose = tracker.frame(rgb, loop * n / 30 + t)
+                if loop == 2 and pose is not None:
+                    ref[k] = pose.landmarks[:, :2]
+    placed = {}
+    for name in names:
+        data = np.load(work / name / "take.npz")
+        placed[name] = ma.place(ma.Take(data["t"], data["xy"], data["vis"]), ref, fps=30.0)
+    a, b = (placed[x] for x in names)
+    px, frames_compared = ma.agreement_px(a, b, n, (640, 480))
+    row: dict[str, Any] = {
+        "name": f"live_camera.agreement.{names[0]}_vs_{names[1]}",
+        "median_px": px,
+        "clip_frames_compared": f"{frames_compared}/{n}",
+    }
+    for name in names:
+        row[f"{name}_vs_kernel_tracker_px"] = placed[name].median_px((640, 480), ref)
+    return row
+
+
 def run(seconds: float, variants: Iterable[str] = DEFAULT) -> Iterator[dict[str, Any]]:
-    """Measure each variant in turn (same machine, same clip) and yield rows."""
+    """Measure each variant in turn (same machine, same clip) and yield rows.
+
+    With both ``kernel`` and ``browser``, a last row gives their landmarks' agreement.
+    """
     h = _harness()
     from course.data import media
 
@@ -236,6 +279,8 @@ def run(seconds: float, variants: Iterable[str] = DEFAULT) -> Iterator[dict[str,
                     row["fps_vs_kernel"] = row["fps"] / rows["kernel"]["fps"]
                 rows[variant.name] = row
                 yield row
+        if "kernel" in rows and "browser" in rows:
+            yield _agreement(work, clip, ["kernel", "browser"])
 
 
 def frame_size_rows(seconds: float = 3.0) -> Iterator[dict[str, Any]]:

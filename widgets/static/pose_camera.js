@@ -5,7 +5,7 @@
 // (`status`, `error`, `result` are written by the kernel only); custom messages carry frames,
 // poses and the camera's state (see pose_messages.js and widgets/_messages.py).
 
-import { createEncoder, createStageLog, sendSize, shouldGrab, stageTimes, watchFrames } from "./pose_capture.js";
+import { createStageLog, sendSize, stageTimes, startKernelCapture } from "./pose_capture.js";
 import { h } from "./pose_dom.js";
 import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sideLine, skeletonPlan, textSize } from "./pose_draw.js";
 import { fullBox } from "./pose_geometry.js";
@@ -18,8 +18,7 @@ import { bannerKind, isLive, pct, step, streamFigures } from "./pose_state.js";
 /** @typedef {{ get(k: string): any, set(k: string, v: any): void, save_changes(): void,
  *   on(ev: string, cb: Function): void, off(ev: string, cb?: Function): void,
  *   send(content: object, callbacks?: any, buffers?: ArrayBuffer[]): void }} Model */
-/** @typedef {{ presented: number, grabbed: number, encoded: number, sent: number,
- *   received: number }} Stamps page times of one camera frame, ms (see pose_capture.js) */
+/** @typedef {import("./pose_capture.js").Stamps} Stamps */
 /** @typedef {{ lm: Float32Array | null, msg: any, t0: number, drawn: boolean,
  *   frame: ImageBitmap | null, stamps: Stamps | null }} Latest */
 
@@ -44,8 +43,6 @@ function render({ model, el }) {
   // where each camera frame's time went, for benchmarks (never shown to the learner)
   const stageLog = createStageLog();
   /** @type {any} */ (root).rflStages = stageLog.rows;
-  let lastPresented = -1;
-  /** @type {(() => void) | null} */ let unwatch = null;
   el.appendChild(root);
 
   // --- DOM ---------------------------------------------------------------------------------
@@ -334,90 +331,38 @@ function render({ model, el }) {
     pumpTimer = setTimeout(pump, Math.max(0, ms));
   }
 
-  /** @type {{ t0: number, buf: ArrayBuffer, w: number, h: number, stamps: Stamps } | null} */
-  let prepared = null;
-  let encoding = false;
-  let lastGrab = -1e9;
+  /** @type {import("./pose_capture.js").Prepared | null} */ let prepared = null;
   /** @type {number[]} */ const roundTrips = [];
-  /** @type {number[]} */ const framePeriods = [];
-  /** @type {ReturnType<typeof createEncoder> | null} */ let encoder = null;
-  /** @type {any} */ let clockTimer = null;
+  /** @type {ReturnType<typeof startKernelCapture> | null} */ let capture = null;
 
-  // Camera frames (pose_capture.js): each frame the camera presents is a candidate; one is
-  // grabbed when it can be the next one sent (shouldGrab), scaled to `send_max_side` and
-  // JPEG-encoded in a worker while the kernel analyses the previous one. Still ONE frame in
-  // flight: a frame encoded while the kernel is busy waits, and a newer one replaces it.
+  // Camera frames to the kernel (pose_capture.js): grabbed as the camera presents them, scaled
+  // to `send_max_side`, JPEG-encoded in a worker while the kernel analyses the previous one.
+  // Still ONE frame in flight: a frame encoded while the kernel is busy waits for the reply.
   function startCapture() {
     stopCapture();
-    encoder = createEncoder({ worker: !!model.get("encode_in_worker") });
-    root.dataset.encoder = encoder.kind;
-    const byVideo = model.get("frame_clock") === "video";
-    const stopWatch = watchFrames(video, (t) => {
-      if (lastPresented > 0) framePeriods.push(t - lastPresented);
-      if (framePeriods.length > 30) framePeriods.shift();
-      lastPresented = t;
-      if (byVideo) onCameraFrame();
+    capture = startKernelCapture({
+      video,
+      settings: () => ({ fpsCap: model.get("fps_cap"), width: model.get("width"),
+        height: model.get("height"), maxSide: model.get("send_max_side"),
+        quality: model.get("jpeg_quality"), worker: !!model.get("encode_in_worker"),
+        clock: model.get("frame_clock") }),
+      wanted: () => state === "streaming" && !disposed && mode === "camera",
+      inFlightSince: () => (inFlight ? inFlight.sent : null),
+      rttMs: () => (roundTrips.length ? pct(roundTrips, 50) : 0),
+      onReady: (p) => {
+        encodeMs.push(p.stamps.encoded - p.stamps.grabbed);
+        if (encodeMs.length > 60) encodeMs.shift();
+        prepared = p;
+        sendPrepared();
+      },
+      onError: (text) => { if (running()) showBanner("err", text); },
+      show: (key, value) => { root.dataset[key] = value; },
     });
-    root.dataset.clock = byVideo && stopWatch ? "video" : "timer";
-    if (!byVideo || !stopWatch) {
-      clockTimer = setInterval(onCameraFrame, 1000 / Math.max(1, model.get("fps_cap")));
-    }
-    unwatch = () => { stopWatch?.(); clearInterval(clockTimer); clockTimer = null; };
   }
 
   function stopCapture() {
-    unwatch?.();
-    unwatch = null;
-    encoder?.dispose();
-    encoder = null;
-    lastPresented = -1;
-    framePeriods.length = 0;
-  }
-
-  function onCameraFrame() {
-    if (state !== "streaming" || disposed || mode !== "camera" || !encoder) return;
-    if (video.readyState < 2 || !video.videoWidth) return;
-    const now = performance.now();
-    const capMs = 1000 / Math.max(1, model.get("fps_cap"));
-    const wanted = shouldGrab({
-      now, encoding, lastGrab, capMs, sentAt: inFlight ? inFlight.sent : null,
-      rttMs: roundTrips.length ? pct(roundTrips, 50) : 0,
-      periodMs: framePeriods.length ? pct(framePeriods, 50) : capMs,
-    });
-    if (wanted) grab(now, encoder);
-  }
-
-  /** @param {number} now @param {ReturnType<typeof createEncoder>} enc */
-  async function grab(now, enc) {
-    encoding = true;
-    lastGrab = now;
-    // the frame's own time: when the camera's frame reached the page (or now, without it)
-    const presented = lastPresented > 0 && lastPresented <= now ? lastPresented : now;
-    const { w, h: hh } = sendSize(video.videoWidth, video.videoHeight, model.get("width"),
-      model.get("height"), model.get("send_max_side"));
-    try {
-      const buf = await enc.encode(video, w, hh, model.get("jpeg_quality"));
-      if (!running() || disposed) return;
-      const encoded = performance.now();
-      encodeMs.push(encoded - now);
-      if (encodeMs.length > 60) encodeMs.shift();
-      const stamps = { presented, grabbed: now, encoded, sent: 0, received: 0 };
-      prepared = { t0: presented, buf, w, h: hh, stamps };
-    } catch (/** @type {any} */ err) {
-      if (enc.kind === "worker" && encoder === enc) {
-        // the worker could not encode (a browser without OffscreenCanvas JPEG, a policy):
-        // go on encoding on the page, and say so once in the console
-        console.warn(`PoseCamera: ${err.message}; encoding frames on the page instead.`);
-        enc.dispose();
-        encoder = createEncoder({ worker: false });
-        root.dataset.encoder = encoder.kind;
-      } else if (running()) {
-        showBanner("err", `Could not encode the camera frame: ${err.message}`);
-      }
-    } finally {
-      encoding = false;
-    }
-    sendPrepared();
+    capture?.stop();
+    capture = null;
   }
 
   function sendPrepared() {

@@ -1,6 +1,11 @@
 // Kernel-mode frame capture: which camera frames go to the kernel, at what size, where they are
 // JPEG-encoded, and where each frame's time goes (a log for benchmarks; the learner never sees
 // it). The pure parts are unit-tested in tests/pose_capture.test.mjs; the rest touches the DOM.
+
+/** @typedef {{ presented: number, grabbed: number, encoded: number, sent: number,
+ *   received: number }} Stamps page times of one camera frame, ms */
+/** @typedef {{ t0: number, buf: ArrayBuffer, w: number, h: number, stamps: Stamps }} Prepared
+ *   a frame ready to send: its time, JPEG bytes and size sent */
 //
 // The loop: every frame the camera presents (requestVideoFrameCallback) is a candidate; one is
 // grabbed when it can be the next frame sent — nothing in flight, or the reply due before the
@@ -211,5 +216,87 @@ export function createEncoder({ worker }) {
       return /** @type {Blob} */ (blob).arrayBuffer();
     },
     dispose() { /* nothing held */ },
+  };
+}
+
+/**
+ * Start the kernel-mode capture loop of one camera view: on each frame the camera presents
+ * (or on a timer, `clock: "timer"` or without requestVideoFrameCallback), grab it if
+ * `shouldGrab` says so, encode it at `sendSize` and hand it to `onReady`. If the worker cannot
+ * encode, the loop goes on encoding on the page. Returns `{ stop }`.
+ * @param {{ video: HTMLVideoElement,
+ *   settings: () => { fpsCap: number, width: number, height: number, maxSide: number,
+ *     quality: number, worker: boolean, clock: string },
+ *   wanted: () => boolean, inFlightSince: () => number | null, rttMs: () => number,
+ *   onReady: (p: Prepared) => void, onError: (text: string) => void,
+ *   show: (key: string, value: string) => void }} deps
+ */
+export function startKernelCapture({ video, settings, wanted, inFlightSince, rttMs, onReady, onError, show }) {
+  const first = settings();
+  let encoder = createEncoder({ worker: first.worker });
+  show("encoder", encoder.kind);
+  let encoding = false;
+  let lastGrab = -1e9;
+  let lastFrame = -1;
+  let stopped = false;
+  /** @type {number[]} */ const periods = [];
+
+  const onCameraFrame = () => {
+    if (stopped || !wanted() || video.readyState < 2 || !video.videoWidth) return;
+    const now = performance.now();
+    const capMs = 1000 / Math.max(1, settings().fpsCap);
+    const sentAt = inFlightSince();
+    const periodMs = periods.length ? [...periods].sort((a, b) => a - b)[periods.length >> 1] : capMs;
+    if (shouldGrab({ now, encoding, lastGrab, capMs, sentAt, rttMs: rttMs(), periodMs })) grab(now);
+  };
+
+  const grab = async (/** @type {number} */ now) => {
+    const enc = encoder;
+    encoding = true;
+    lastGrab = now;
+    const s = settings();
+    // the frame's own time: when the camera captured it (or now, without a frame clock)
+    const presented = lastFrame > 0 && lastFrame <= now ? lastFrame : now;
+    const { w, h } = sendSize(video.videoWidth, video.videoHeight, s.width, s.height, s.maxSide);
+    try {
+      const buf = await enc.encode(video, w, h, s.quality);
+      if (stopped) return;
+      const stamps = { presented, grabbed: now, encoded: performance.now(), sent: 0, received: 0 };
+      encoding = false;
+      onReady({ t0: presented, buf, w, h, stamps });
+    } catch (/** @type {any} */ err) {
+      if (stopped) return;
+      if (enc.kind === "worker" && encoder === enc) {
+        // the worker could not encode (no OffscreenCanvas JPEG, a policy): encode on the page
+        console.warn(`PoseCamera: ${err.message}; encoding frames on the page instead.`);
+        enc.dispose();
+        encoder = createEncoder({ worker: false });
+        show("encoder", encoder.kind);
+      } else {
+        onError(`Could not encode the camera frame: ${err.message}`);
+      }
+    } finally {
+      encoding = false;
+    }
+  };
+
+  const byVideo = first.clock === "video";
+  const stopWatch = watchFrames(video, (t) => {
+    if (lastFrame > 0) periods.push(t - lastFrame);
+    if (periods.length > 30) periods.shift();
+    lastFrame = t;
+    if (byVideo) onCameraFrame();
+  });
+  show("clock", byVideo && stopWatch ? "video" : "timer");
+  const timer = !byVideo || !stopWatch
+    ? setInterval(onCameraFrame, 1000 / Math.max(1, first.fpsCap))
+    : null;
+  return {
+    stop() {
+      stopped = true;
+      stopWatch?.();
+      if (timer !== null) clearInterval(timer);
+      encoder.dispose();
+    },
   };
 }
