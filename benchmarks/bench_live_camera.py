@@ -301,6 +301,8 @@ def frame_size_rows(seconds: float = 3.0) -> Iterator[dict[str, Any]]:
             "p95_px": a.p95_px,
             "found": f"{a.found}/{a.frames}",
             "kb_per_frame": a.kb_per_frame,
+            "decode_ms": a.decode_ms,
+            "infer_ms": a.infer_ms,
         }
 
 

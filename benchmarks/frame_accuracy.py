@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,9 @@ class Agreement:
         Frames where the variant found a person, out of the frames where the reference did.
     kb_per_frame
         Mean JPEG size, kB (0 for raw frames).
+    decode_ms, infer_ms
+        Median time per frame, ms, for the kernel to decode the JPEG (0 for raw frames) and for
+        the pose model on the frame.
     """
 
     variant: Variant
@@ -84,6 +88,8 @@ class Agreement:
     found: int
     frames: int
     kb_per_frame: float
+    decode_ms: float = 0.0
+    infer_ms: float = 0.0
 
 
 def shrink(rgb: Frame, max_side: int) -> Frame:
@@ -98,33 +104,41 @@ def shrink(rgb: Frame, max_side: int) -> Frame:
     return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
 
 
-def prepare(rgb: Frame, variant: Variant) -> tuple[Frame, int]:
-    """The frame the kernel analyses for ``variant``, and the bytes sent for it."""
+def prepare(rgb: Frame, variant: Variant) -> tuple[Frame, int, float]:
+    """The frame the kernel analyses for ``variant``, the bytes sent, the decode time in ms."""
     import cv2
 
     small = shrink(rgb, variant.max_side)
     if variant.quality <= 0:
-        return small, 0
+        return small, 0, 0.0
     data = encode_jpeg(small, quality=round(variant.quality * 100))
+    start = time.perf_counter()
     if variant.reduced_decode:
         bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_COLOR_2)
-        return np.ascontiguousarray(bgr[:, :, ::-1]), len(data)
-    return decode_jpeg(data), len(data)
+        out = np.ascontiguousarray(bgr[:, :, ::-1])
+    else:
+        out = decode_jpeg(data)
+    return out, len(data), (time.perf_counter() - start) * 1e3
 
 
 def track(
     frames: Sequence[tuple[Frame, float]],
     model_path: Path,
     transform: Callable[[Frame], Frame] = lambda f: f,
+    infer_ms: list[float] | None = None,
 ) -> NDArray[np.float64]:
-    """Normalised landmarks ``(n, 33, 3)`` + visibility ``(n, 33)`` of each frame, NaN if none.
+    """An ``(n, 33, 3)`` array of each frame's normalised x, y and visibility (NaN if nobody).
 
-    Returns an ``(n, 33, 3)`` array of x, y (normalised) and visibility.
+    The pose model's time per frame, ms, is appended to ``infer_ms`` if given.
     """
     out = np.full((len(frames), 33, 3), np.nan)
     with PoseTracker("lite", model_path=model_path, num_poses=1) as tracker:
         for i, (rgb, t) in enumerate(frames):
-            pose = tracker.frame(transform(rgb), t)
+            img = transform(rgb)
+            start = time.perf_counter()
+            pose = tracker.frame(img, t)
+            if infer_ms is not None:
+                infer_ms.append((time.perf_counter() - start) * 1e3)
             if pose is not None:
                 out[i, :, :2] = pose.landmarks[:, :2]
                 out[i, :, 2] = pose.visibility
@@ -157,14 +171,15 @@ def compare(
     scale = np.array([w, h], float)
     rows = []
     for variant in variants:
-        sizes: list[int] = []
+        sizes: list[tuple[int, float]] = []
+        infer: list[float] = []
 
-        def one(rgb: Frame, v: Variant = variant, sizes: list[int] = sizes) -> Frame:
-            img, n = prepare(rgb, v)
-            sizes.append(n)
+        def one(rgb: Frame, v: Variant = variant, sizes: list[tuple[int, float]] = sizes) -> Frame:
+            img, n, ms = prepare(rgb, v)
+            sizes.append((n, ms))
             return img
 
-        got = track(frames, model_path, one)
+        got = track(frames, model_path, one, infer)
         both = ~np.isnan(ref[:, 0, 0]) & ~np.isnan(got[:, 0, 0])
         r, g = ref[both][:, BODY], got[both][:, BODY]
         seen = (r[..., 2] >= 0.5) & (g[..., 2] >= 0.5)
@@ -176,7 +191,9 @@ def compare(
                 p95_px=float(np.percentile(dist, 95)) if dist.size else float("nan"),
                 found=int(both.sum()),
                 frames=int((~np.isnan(ref[:, 0, 0])).sum()),
-                kb_per_frame=float(np.mean(sizes)) / 1000 if sizes else 0.0,
+                kb_per_frame=float(np.mean([n for n, _ in sizes])) / 1000,
+                decode_ms=float(np.median([ms for _, ms in sizes])),
+                infer_ms=float(np.median(infer)),
             )
         )
     return rows
