@@ -32,7 +32,10 @@ from course.data import media
 pytestmark = [pytest.mark.browser, pytest.mark.media, pytest.mark.slow]
 
 LIVE_CELLS = [
-    "from widgets import PoseCamera\ncam = PoseCamera(autostart=True, fps_cap=30)\ncam",
+    # kernel inference: this module checks the kernel's path (tests/test_browser_inference.py
+    # the browser's); the self-tests below run the default, "auto"
+    "from widgets import PoseCamera\n"
+    "cam = PoseCamera(autostart=True, fps_cap=30, inference='kernel')\ncam",
     "cam  # the same widget shown twice: only one view may stream",
 ]
 SELFTEST_CELLS = [

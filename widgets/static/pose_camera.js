@@ -9,7 +9,7 @@ import { createStageLog, sendSize, stageTimes, startKernelCapture } from "./pose
 import { h } from "./pose_dom.js";
 import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sideLine, skeletonPlan, textSize } from "./pose_draw.js";
 import { fullBox } from "./pose_geometry.js";
-import { afterLoadFailure, chooseInference, inferenceSupport, landmarksRequest, loadInference, startFrameLoop } from "./pose_inference.js";
+import { createBrowserPose, landmarksRequest } from "./pose_inference.js";
 import { cameraError, cameraReport, createRequester, frameRequest, poseParts } from "./pose_messages.js";
 import { createReplay } from "./pose_replay.js";
 import { bannerKind, isLive, pct, step, streamFigures } from "./pose_state.js";
@@ -104,15 +104,11 @@ function render({ model, el }) {
   /** @type {number[]} */ const procMs = [];
   let raf = 0;
   let disposed = false;
-  // browser inference (pose_inference.js): the worker, the frame loop, the newest landmarks
+  // browser inference (pose_inference.js): the worker and its frame loop; the newest landmarks
   // waiting for the kernel (one message in flight; a newer pose replaces a waiting one)
-  /** @type {any} */ let inference = null;
-  /** @type {Promise<any> | null} */ let loading = null;
   let inferMode = "kernel";
-  /** @type {(() => void) | null} */ let stopLoop = null;
   /** @type {{ t0: number, w: number, h: number, n: number, lm: Float32Array } | null} */ let pendingLm = null;
   /** @type {any} */ let kernelMsg = null;
-  /** @type {number[]} */ const inferMs = [];
   const running = () => isLive(state);
 
   /** Write traits the browser owns (never status, error or result: the kernel writes those). */
@@ -232,61 +228,22 @@ function render({ model, el }) {
     note.hidden = !choice.note;
     note.textContent = choice.note ? `ℹ ${choice.note}` : "";
     setIndicator();
-    if (inferMode === "browser") startBrowserLoop();
+    if (inferMode === "browser") browserPose.start(onBrowserPose, (e) => showBanner("err", `Pose in the browser failed: ${e.message}`));
     else if (mode === "camera") startCapture(); // kernel inference: frames to the kernel
     pump();
   }
 
   // --- browser inference: the pose model in a Worker, landmarks to the kernel -------------
-  /** Pick the inference mode (pose_inference.js) and load the browser model if it is chosen. */
+  /** Pick the inference mode and load the browser model if it is chosen (pose_inference.js). */
   async function chooseAndLoad() {
-    const wanted = model.get("inference");
-    let choice = chooseInference(wanted, inferenceSupport(), mode !== "camera");
-    if (choice.mode === "browser") {
-      root.dataset.inference = "loading";
-      showBanner("info", "Loading the pose model in this browser…");
-      try {
-        loading ??= loadInference({ request: (c, ms) => requests.request(c, ms), model: model.get("model"),
-          numPoses: model.get("max_people"), delegate: model.get("browser_delegate") });
-        inference = await loading;
-        showBanner("info", "");
-      } catch (/** @type {any} */ e) {
-        loading = null;
-        choice = afterLoadFailure(wanted, e?.message ?? String(e));
-      }
-    }
+    const choice = await browserPose.choose(model.get("inference"), mode !== "camera");
     inferMode = choice.mode;
-    root.dataset.inference = inferMode;
-    root.dataset.inferenceNote = choice.note;
     setTraits({ inference_active: inferMode });
     return choice;
   }
 
-  function startBrowserLoop() {
-    root.dataset.delegate = inference.delegate;
-    root.dataset.loadMs = inference.loadMs.toFixed(0);
-    stopLoop = startFrameLoop({
-      video,
-      size: () => captureSize(),
-      gapMs: () => 1000 / Math.max(1, model.get("fps_cap")),
-      detect: (b, t) => {
-        root.dataset.inferSent = String(Number(root.dataset.inferSent ?? 0) + 1);
-        return inference.detect(b, t);
-      },
-      onPose: onBrowserPose,
-      onError: (e) => showBanner("err", `Pose in the browser failed: ${e.message}`),
-    });
-  }
-
-  function captureSize() {
-    const scale = Math.min(1, model.get("width") / video.videoWidth, model.get("height") / video.videoHeight);
-    return { w: Math.round(video.videoWidth * scale), h: Math.round(video.videoHeight * scale) };
-  }
-
   /** The browser's own pose of a frame: drawn at once, sent to the kernel for feedback. */
   function onBrowserPose(/** @type {import("./pose_inference.js").BrowserPose} */ pose, /** @type {number} */ t0) {
-    inferMs.push(pose.ms);
-    if (inferMs.length > 60) inferMs.shift();
     replyTimes.push(performance.now());
     sizeCanvases(pose.w, pose.h);
     if (pose.found) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
@@ -308,8 +265,7 @@ function render({ model, el }) {
 
   /** @param {import("./pose_state.js").Event} event @param {string} [message] */
   function stop(event = { type: "stop" }, message = "") {
-    stopLoop?.();
-    stopLoop = null;
+    browserPose.stop();
     pendingLm = null;
     kernelMsg = null;
     if (inFlight) clearTimeout(inFlight.timer);
@@ -539,7 +495,7 @@ function render({ model, el }) {
     const now = performance.now();
     while (replyTimes.length && replyTimes[0] < now - 2000) replyTimes.shift();
     const { fps, p50, p95, encodeP50, kernelP50 } = streamFigures({ now, replyTimes, latencies, encodeMs, procMs });
-    const shown = { fps, latencyP50: p50, latencyP95: p95, encodeP50, kernelP50, inferP50: pct(inferMs, 50) };
+    const shown = { fps, latencyP50: p50, latencyP95: p95, encodeP50, kernelP50, inferP50: browserPose.inferP50() };
     for (const [k, v] of Object.entries(shown)) root.dataset[k] = v.toFixed(1);
     const where = inferMode === "browser" ? " · pose in this browser" : " · pose in the kernel";
     stats.textContent = running() ? `${fps.toFixed(1)} fps · ${p50.toFixed(0)} ms (p95 ${p95.toFixed(0)})${where}` : "";
@@ -551,6 +507,8 @@ function render({ model, el }) {
 
   // --- recorded takes ----------------------------------------------------------------------
   const requests = createRequester({ send: (c) => send(c), nextId: newId, timeoutMs: REPLAY_TIMEOUT_MS });
+  const browserPose = createBrowserPose({ model, video, root, showBanner,
+    request: (c, ms) => requests.request(c, ms) });
   const replay = createReplay({ model, box: takesBox, request: (c) => requests.request(c) });
 
   // --- wiring ------------------------------------------------------------------------------
@@ -614,7 +572,7 @@ function render({ model, el }) {
     stopCapture();
     replay.dispose();
     requests.dispose();
-    loading?.then((inf) => inf.close(), () => undefined);
+    browserPose.dispose();
     for (const [el, ev, fn] of domListeners) el.removeEventListener(ev, fn);
     for (const [ev, fn] of modelListeners) model.off(ev, fn);
     if (model.get("active_view") === viewId) setTraits({ active_view: "" });

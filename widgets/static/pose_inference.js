@@ -167,16 +167,25 @@ export async function loadInference({ request, model, numPoses, delegate = "CPU"
   };
 }
 
+/** The video's current frame at `w` × `h` px. @param {HTMLVideoElement} video @param {number} w @param {number} h */
+function grabFrame(video, w, h) {
+  return createImageBitmap(video, { resizeWidth: w, resizeHeight: h, resizeQuality: "low" });
+}
+
 /**
  * Feed the camera's frames to `detect` at the camera's own rate: each new video frame is
  * grabbed as an ImageBitmap (scaled to the capture size) as soon as the worker is free, so
  * at most one frame is in the worker and no frame is analysed twice.
  * @param {{ video: HTMLVideoElement, size: () => { w: number, h: number }, gapMs: () => number,
  *   detect: (bitmap: ImageBitmap, t: number) => Promise<BrowserPose>,
- *   onPose: (pose: BrowserPose, t0: number) => void, onError: (e: Error) => void }} opts
+ *   onPose: (pose: BrowserPose, t0: number) => void, onError: (e: Error) => void,
+ *   grab?: (video: HTMLVideoElement, w: number, h: number) => Promise<ImageBitmap>,
+ *   now?: () => number }} opts `grab` and `now` default to createImageBitmap and
+ *   performance.now (stand-ins in tests)
  * @returns {() => void} stop
  */
-export function startFrameLoop({ video, size, gapMs, detect, onPose, onError }) {
+export function startFrameLoop({ video, size, gapMs, detect, onPose, onError, grab = grabFrame,
+  now = () => performance.now() }) {
   let stopped = false;
   let busy = false;
   let lastFrame = -1; // the video frame sent last (presentedFrames, or the media time)
@@ -194,14 +203,14 @@ export function startFrameLoop({ video, size, gapMs, detect, onPose, onError }) 
   };
   async function tick() {
     if (stopped || busy || seenFrame === lastFrame || video.readyState < 2 || !video.videoWidth) return;
-    const t0 = performance.now();
+    const t0 = now();
     if (t0 - lastGrab < gapMs()) return;
     busy = true;
     lastFrame = seenFrame;
     lastGrab = t0;
     try {
       const { w, h } = size();
-      const bitmap = await createImageBitmap(video, { resizeWidth: w, resizeHeight: h, resizeQuality: "low" });
+      const bitmap = await grab(video, w, h);
       if (stopped) { bitmap.close(); return; }
       const pose = await detect(bitmap, t0);
       if (!stopped) onPose(pose, t0);
@@ -217,5 +226,75 @@ export function startFrameLoop({ video, size, gapMs, detect, onPose, onError }) 
     stopped = true;
     if (rvfc) video.cancelVideoFrameCallback?.(handle);
     else cancelAnimationFrame(handle);
+  };
+}
+
+/**
+ * The camera view's browser inference: chooses the mode, loads the worker once per view,
+ * runs the frame loop at the camera's rate, and reports on `root.dataset` (inference,
+ * inferenceNote, delegate, loadMs, inferSent) for tests and benchmarks.
+ * @param {{ model: { get(k: string): any }, video: HTMLVideoElement, root: HTMLElement,
+ *   showBanner: (kind: string, text: string) => void,
+ *   request: (c: Record<string, unknown>, ms?: number) => Promise<{ msg: any, buffers: any[] }> }} opts
+ */
+export function createBrowserPose({ model, video, root, showBanner, request }) {
+  /** @type {any} */ let inference = null;
+  /** @type {Promise<any> | null} */ let loading = null;
+  /** @type {(() => void) | null} */ let stopLoop = null;
+  /** @type {number[]} */ const inferMs = [];
+  const size = () => {
+    const scale = Math.min(1, model.get("width") / video.videoWidth, model.get("height") / video.videoHeight);
+    return { w: Math.round(video.videoWidth * scale), h: Math.round(video.videoHeight * scale) };
+  };
+  return {
+    /** The mode to run (loading the model when it is the browser). @returns {Promise<Choice>} */
+    async choose(/** @type {string} */ wanted, /** @type {boolean} */ hasSource) {
+      let choice = chooseInference(wanted, inferenceSupport(), hasSource);
+      if (choice.mode === "browser") {
+        root.dataset.inference = "loading";
+        showBanner("info", "Loading the pose model in this browser…");
+        try {
+          loading ??= loadInference({ request, model: model.get("model"),
+            numPoses: model.get("max_people"), delegate: model.get("browser_delegate") });
+          inference = await loading;
+          showBanner("info", "");
+        } catch (/** @type {any} */ e) {
+          loading = null;
+          choice = afterLoadFailure(wanted, e?.message ?? String(e));
+        }
+      }
+      root.dataset.inference = choice.mode;
+      root.dataset.inferenceNote = choice.note;
+      return choice;
+    },
+    /** Start the frame loop. @param {(p: BrowserPose, t0: number) => void} onPose @param {(e: Error) => void} onError */
+    start(onPose, onError) {
+      root.dataset.delegate = inference.delegate;
+      root.dataset.loadMs = inference.loadMs.toFixed(0);
+      stopLoop = startFrameLoop({
+        video, size,
+        gapMs: () => 1000 / Math.max(1, model.get("fps_cap")),
+        detect: (b, t) => {
+          root.dataset.inferSent = String(Number(root.dataset.inferSent ?? 0) + 1);
+          return inference.detect(b, t);
+        },
+        onPose: (pose, t0) => {
+          inferMs.push(pose.ms);
+          if (inferMs.length > 60) inferMs.shift();
+          onPose(pose, t0);
+        },
+        onError,
+      });
+    },
+    stop() { stopLoop?.(); stopLoop = null; },
+    /** Median time of the model per frame in the worker, ms (0 before any frame). */
+    inferP50() {
+      const xs = [...inferMs].sort((a, b) => a - b);
+      return xs.length ? xs[Math.floor(xs.length / 2)] : 0;
+    },
+    dispose() {
+      stopLoop?.();
+      loading?.then((inf) => inf.close(), () => undefined);
+    },
   };
 }
