@@ -5,14 +5,14 @@ headless Chromium and a fake camera (640x480, 30 fps y4m made from a real clip o
 demo), one after the other in the same run:
 
 - ``kernel``: ``widgets.PoseCamera`` as shipped, kernel inference: the browser grabs each frame
-  the camera presents, scales it to ``send_max_side``, JPEG-encodes it in a worker and sends it;
-  MediaPipe lite runs in the kernel;
+  the camera presents, scales it to ``send_max_side``, JPEG-encodes it and sends it; MediaPipe
+  lite runs in the kernel;
 - ``browser``: ``PoseCamera(inference="browser")``: MediaPipe runs in the page, only landmarks go
   up (only where the widget has that mode);
-- ablations of the kernel mode, each undoing one change: ``kernel_full_size`` (640x480 frames),
-  ``kernel_main_thread`` (encoding on the page's main thread), ``kernel_timer`` (frames polled
-  on a timer instead of as the camera presents them), ``stock`` (a stock jupyter_server, Nagle's
-  algorithm on);
+- variants of the kernel mode, each changing one thing: ``kernel_full_size`` (640x480 frames),
+  ``kernel_worker`` (encoding in a Web Worker instead of on the page), ``kernel_timer`` (frames
+  polled on a timer instead of as the camera presents them), ``stock`` (a stock jupyter_server,
+  Nagle's algorithm on);
 - ``naive`` / ``naive_paced``: base64 PNG through string traits (``live_camera_naive``).
 
 Columns: ``fps``; ``latency_p50_ms``/``latency_p95_ms`` (frame presented by the camera to the page
@@ -72,7 +72,7 @@ VARIANTS = {
         Variant("kernel", _camera(inference="kernel")),
         Variant("browser", _camera(inference="browser")),
         Variant("kernel_full_size", _camera(inference="kernel", send_max_side=0)),
-        Variant("kernel_main_thread", _camera(inference="kernel", encode_in_worker=False)),
+        Variant("kernel_worker", _camera(inference="kernel", encode_in_worker=True)),
         Variant("kernel_timer", _camera(inference="kernel", frame_clock="timer")),
         Variant("stock", _camera(inference="kernel"), nodelay=False),
         Variant("naive_paced", naive_cell(paced=True)),

@@ -112,7 +112,9 @@ class PoseCamera(anywidget.AnyWidget):
         JPEG quality (0-1) of the frames sent.
     encode_in_worker
         JPEG-encode frames in a Web Worker, off the page's main thread, where the browser can
-        (otherwise, or if the worker fails, on the page).
+        (if the worker fails, on the page). Off by default: on the build machine the worker
+        added ~2 ms of encode and ~10 ms of latency per frame, while a 320x240 frame takes the
+        page only ~10 ms (``docs/live-camera.md``).
     frame_clock
         ``"video"``: take frames as the camera presents them (``requestVideoFrameCallback``,
         where the browser has it); ``"timer"``: poll at ``fps_cap``.
@@ -168,7 +170,7 @@ class PoseCamera(anywidget.AnyWidget):
     fps_cap = t.Float(30.0).tag(sync=True)
     jpeg_quality = t.Float(0.8).tag(sync=True)
     send_max_side = t.Int(SEND_MAX_SIDE, min=0).tag(sync=True)
-    encode_in_worker = t.Bool(True).tag(sync=True)
+    encode_in_worker = t.Bool(False).tag(sync=True)
     frame_clock = t.Enum(("video", "timer"), default_value="video").tag(sync=True)
     timeout_ms = t.Int(2000).tag(sync=True)
     mirror = t.Bool(True).tag(sync=True)

@@ -292,7 +292,7 @@ function render({ model, el }) {
   /** @type {ReturnType<typeof startKernelCapture> | null} */ let capture = null;
 
   // Camera frames to the kernel (pose_capture.js): grabbed as the camera presents them, scaled
-  // to `send_max_side`, JPEG-encoded in a worker while the kernel analyses the previous one.
+  // to `send_max_side`, JPEG-encoded while the kernel analyses the previous one.
   // Still ONE frame in flight: a frame encoded while the kernel is busy waits for the reply.
   function startCapture() {
     stopCapture();

@@ -9,8 +9,8 @@
 //
 // The loop: every frame the camera presents (requestVideoFrameCallback) is a candidate; one is
 // grabbed when it can be the next frame sent — nothing in flight, or the reply due before the
-// camera's next frame — scaled to the size the kernel sends to the model and encoded in a
-// worker (OffscreenCanvas), so the page's main thread only hands over a VideoFrame.
+// camera's next frame — scaled to the size the kernel sends to the model and JPEG-encoded, on
+// the page or (encode_in_worker) in a worker on an OffscreenCanvas.
 
 /**
  * Size of the frame sent to the kernel: the video fitted into `maxW`×`maxH` and its longest side
