@@ -225,6 +225,7 @@ function render({ model, el }) {
     video.hidden = mode !== "camera";
     frameCanvas.hidden = mode === "camera";
     go({ type: "opened" });
+    updateStats();
     note.hidden = !choice.note;
     note.textContent = choice.note ? `ℹ ${choice.note}` : "";
     setIndicator();
@@ -491,7 +492,9 @@ function render({ model, el }) {
     if (all.length < 200000) all.push(latency);
   }
 
-  const statsTimer = setInterval(() => {
+  // the stats line (fps, latency, where the pose runs): every second, and once when streaming
+  // starts, so it says at once where the pose runs
+  function updateStats() {
     const now = performance.now();
     while (replyTimes.length && replyTimes[0] < now - 2000) replyTimes.shift();
     const { fps, p50, p95, encodeP50, kernelP50 } = streamFigures({ now, replyTimes, latencies, encodeMs, procMs });
@@ -503,7 +506,8 @@ function render({ model, el }) {
       setTraits({ fps: Math.round(fps * 10) / 10, latency_p50_ms: Math.round(p50 * 10) / 10,
         latency_p95_ms: Math.round(p95 * 10) / 10 });
     }
-  }, 1000);
+  }
+  const statsTimer = setInterval(updateStats, 1000);
 
   // --- recorded takes ----------------------------------------------------------------------
   const requests = createRequester({ send: (c) => send(c), nextId: newId, timeoutMs: REPLAY_TIMEOUT_MS });
