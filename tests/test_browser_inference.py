@@ -154,8 +154,10 @@ def test_browser_mode_draws_its_own_landmarks_and_the_page_stays_responsive(
         state = cam_state(page)
         assert int(state["landmarks"]) >= 30
         assert page.evaluate(H.OVERLAY_PIXELS_JS, f"{CAM} .rfl-overlay") > 300
-        # only landmarks went up: 528 bytes (33 x 4 float32) per frame with a person
-        assert 0 < int(state["bytesUp"]) <= 528 * int(state["frames"]), state
+        # only landmarks went up: 528 bytes (33 x 4 float32) per frame with a person, several
+        # frames per message at the camera's rate
+        up = int(state["bytesUp"])
+        assert 0 < up <= 528 * int(state["landmarks"]) and up % 528 == 0, state
         out = H.kernel_eval(
             page,
             "cam.record = False\nimport json\n"
@@ -163,7 +165,7 @@ def test_browser_mode_draws_its_own_landmarks_and_the_page_stays_responsive(
             "'status': cam.status, 'takes': [t['n_frames'] for t in cam.takes]}))",
         )
         got = json.loads(out)
-        assert got["mode"] == "browser" and got["n"] >= 30, got
+        assert got["mode"] == "browser" and got["n"] >= int(state["frames"]), got
         assert got["status"] in {"streaming", "partial"} and got["takes"][0] >= 10, got
         # the page keeps its rhythm while the worker runs: a 10 ms timer fires about as often
         # as on the idle page, and the main thread has (almost) no long tasks

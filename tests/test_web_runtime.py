@@ -135,3 +135,46 @@ def test_browser_landmarks_take_the_engine_path() -> None:
     assert take.image_size == (640, 480)
     np.testing.assert_allclose(take.landmarks[0, :, :2], lm[:, :2], atol=1e-6)
     cam.close()
+
+
+def test_a_batch_of_browser_frames_is_analysed_frame_by_frame() -> None:
+    """Several frames in one message: every one goes through the engine, oldest first, and the
+    reply answers the newest; the same frames one by one give the same result."""
+    rng = np.random.default_rng(3)
+    base = np.zeros((33, 4), np.float32)
+    base[:, 0] = np.linspace(0.4, 0.6, 33)
+    base[:, 1] = np.linspace(0.1, 0.9, 33)
+    base[:, 3] = 0.9
+    frames = [base + np.float32(0.002) * rng.standard_normal((33, 4), np.float32) for _ in range(3)]
+    for lm in frames:
+        lm[:, 3] = 0.9
+    times, people = [0.0, 0.033, 0.066, 0.1], [1, 0, 1, 1]
+    poses = [frames[0], frames[1], frames[2]]
+    batched = PoseCamera(record=True)
+    reply, _ = batched.handle_message(
+        {"type": "landmarks", "id": 1, "t": times, "w": 640, "h": 480, "n": people},
+        [b"".join(p.tobytes() for p in poses)],
+    )
+    single = PoseCamera(record=True)
+    it = iter(poses)
+    for i, (t, n) in enumerate(zip(times, people, strict=True)):
+        one, _ = single.handle_message(
+            {"type": "landmarks", "id": i, "t": t, "w": 640, "h": 480, "n": n},
+            [next(it).tobytes()] if n else [],
+        )
+    assert batched.frames_processed == single.frames_processed == 4
+    assert reply["t"] == 0.1 and reply["metrics"] == one["metrics"]
+    batched.record = single.record = False
+    a, b = batched.recorded_takes[0], single.recorded_takes[0]
+    np.testing.assert_array_equal(a.landmarks, b.landmarks)
+    with pytest.raises(msgs.MessageError, match="1 to 8 frames"):
+        msgs.parse_request(
+            {"type": "landmarks", "id": 2, "t": [0.1] * 9, "w": 6, "h": 4, "n": [0] * 9}, []
+        )
+    with pytest.raises(msgs.MessageError, match=r"n=\[1, 1\] people must carry 1056 bytes"):
+        msgs.parse_request(
+            {"type": "landmarks", "id": 2, "t": [0.1, 0.2], "w": 6, "h": 4, "n": [1, 1]},
+            [base.tobytes()],
+        )
+    batched.close()
+    single.close()

@@ -11,7 +11,10 @@ Browser to kernel:
 - ``landmarks``: ``{type, id, t, w, h, n}`` + one Float32 buffer of ``(33, 4)`` landmarks
   ``x, y, z, visibility`` (``x, y`` normalised, y down) found by the pose model in the browser
   (browser inference) in a ``w`` x ``h`` px frame; ``n`` people were found, and with ``n = 0``
-  no buffer is sent. The reply is a ``pose`` message, exactly as for a ``frame``;
+  no buffer is sent. Several frames may travel together (up to :data:`MAX_LANDMARK_FRAMES`,
+  oldest first): ``t`` and ``n`` are then lists, and the buffer holds one ``(33, 4)`` pose per
+  frame with ``n > 0``. The kernel analyses every frame; the reply is one ``pose`` message for
+  the newest, exactly as for a ``frame``;
 - ``asset``: ``{type, id, name}``: send a file of the browser's pose runtime or model
   (``widgets._web_runtime``); the reply ``{type: "asset", id, name, filename, version, size}``
   carries the bytes as its one buffer;
@@ -60,6 +63,8 @@ MAX_FRAME_BYTES = 8 * 1024 * 1024
 REQUEST_TYPES = ("frame", "landmarks", "asset", "next", "ping", "take", "take_frame")
 #: Bytes of one pose in a ``landmarks`` request: 33 x 4 float32.
 LANDMARKS_BYTES = 33 * 4 * 4
+#: Most frames in one ``landmarks`` message.
+MAX_LANDMARK_FRAMES = 8
 #: States the browser reports in a ``camera`` message (its other states stay in the page).
 CAMERA_STATES = ("starting", "streaming", "stopped", "ended", "error")
 #: Longest ``detail`` kept from a camera report, in characters.
@@ -94,7 +99,10 @@ class Request:
         The JPEG bytes of a ``frame``, the Float32 landmarks of a ``landmarks`` request with
         ``n_people > 0`` (empty otherwise).
     n_people
-        People the browser's model found (``landmarks`` only).
+        People the browser's model found (``landmarks`` only; the newest frame).
+    times, people
+        Every frame of a ``landmarks`` message, oldest first: times in s and people found
+        (``t`` and ``n_people`` are the newest's).
     name
         The file asked for (``asset`` only).
     index, frame
@@ -108,6 +116,8 @@ class Request:
     height: int = 0
     payload: bytes = b""
     n_people: int = 0
+    times: tuple[float, ...] = ()
+    people: tuple[int, ...] = ()
     name: str = ""
     index: int = 0
     frame: int = 0
@@ -223,14 +233,28 @@ def _frame_time(content: dict[str, Any], request_id: int) -> float:
 def _parse_landmarks(
     content: dict[str, Any], buffers: Sequence[Any] | None, request_id: int
 ) -> Request:
-    n = _as_int(content, "n", request_id, default=0)
-    payload = bytes(buffers[0]) if buffers else b""
-    expected = LANDMARKS_BYTES if n > 0 else 0
-    if n < 0 or len(payload) != expected:
+    raw_t, raw_n = content.get("t"), content.get("n", 0)
+    batch = isinstance(raw_t, list)
+    times_in = raw_t if isinstance(raw_t, list) else [raw_t]
+    people_in = raw_n if isinstance(raw_n, list) else [raw_n]
+    if not 1 <= len(times_in) <= MAX_LANDMARK_FRAMES or len(people_in) != len(times_in):
         raise MessageError(
             "bad_landmarks",
-            f"a landmarks message with n={n} people must carry {expected} bytes (33 x 4 "
-            f"float32: x, y, z, visibility); got {len(payload)}. Reload the page.",
+            f"a landmarks message holds 1 to {MAX_LANDMARK_FRAMES} frames, with one time 't' "
+            f"and one count 'n' each; got {len(times_in)} times and {len(people_in)} counts.",
+            request_id,
+        )
+    times = tuple(_frame_time({"t": x}, request_id) for x in times_in)
+    people = tuple(_as_int({"n": x}, "n", request_id) for x in people_in)
+    payload = bytes(buffers[0]) if buffers else b""
+    expected = LANDMARKS_BYTES * sum(k > 0 for k in people)
+    if min(people) < 0 or len(payload) != expected:
+        shown = list(people) if batch else people[0]
+        raise MessageError(
+            "bad_landmarks",
+            f"a landmarks message with n={shown} people must carry {expected} bytes (33 x 4 "
+            f"float32: x, y, z, visibility, per frame with someone); got {len(payload)}. "
+            "Reload the page.",
             request_id,
         )
     width = _as_int(content, "w", request_id, default=0)
@@ -244,11 +268,13 @@ def _parse_landmarks(
     return Request(
         kind="landmarks",
         id=request_id,
-        t=_frame_time(content, request_id),
+        t=times[-1],
         width=width,
         height=height,
         payload=payload,
-        n_people=n,
+        n_people=people[-1],
+        times=times,
+        people=people,
     )
 
 

@@ -82,14 +82,16 @@ class PoseCamera(anywidget.AnyWidget):
         The kernel then reads the frames and the browser shows them: same pipeline, no camera.
     model
         Pose model variant: ``"lite"`` (fastest), ``"full"`` or ``"heavy"``. Changing it later
-        switches the tracker from the next frame on (the self-test keeps its progress).
+        switches the tracker from the next frame on (the self-test keeps its progress); in
+        browser inference, from the next Start.
     inference
         Where the pose model runs for the camera: ``"browser"`` (in a Web Worker in the
         learner's page: the overlay follows the camera's rate and no frame leaves the
         browser), ``"kernel"`` (JPEG frames to the kernel's MediaPipe), or ``"auto"``
         (default: the browser when it can run WebAssembly, a Worker and OffscreenCanvas and
-        the model loads there, else the kernel, with a note saying why). A video ``source``
-        is always analysed in the kernel. See ``docs/live-camera.md``.
+        the model loads there, else the kernel, with a note saying why; also the kernel when
+        ``record_video`` keeps frames). A video ``source`` is always analysed in the kernel.
+        See ``docs/live-camera.md``.
     browser_delegate
         How MediaPipe computes in the browser: ``"CPU"`` (WebAssembly with SIMD, default:
         predictable, no shader compilation) or ``"GPU"`` (WebGL; faster with a real graphics
@@ -518,18 +520,19 @@ class PoseCamera(anywidget.AnyWidget):
         return reply, out
 
     def _reply_landmarks(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
-        """Browser inference: the browser's landmarks through the same engine as a frame."""
-        lm = (
-            msgs.unpack_landmarks(req.payload)[0]
-            if req.n_people > 0
-            else np.empty((0, msgs.LANDMARK_WIDTH), np.float32)
-        )
+        """Browser inference: each frame's landmarks through the same engine as a frame."""
+        poses = iter(msgs.unpack_landmarks(req.payload)) if req.payload else iter(())
+        nobody = np.empty((0, msgs.LANDMARK_WIDTH), np.float32)
         self.ready = True
-        res = self._after_frame(
-            self._engine.process_landmarks(
-                lm, req.t, image_size=(req.width, req.height), n_people=max(1, req.n_people)
+        res: FrameResult | None = None
+        for t_frame, people in zip(req.times, req.people, strict=True):
+            lm = next(poses) if people > 0 else nobody
+            res = self._after_frame(
+                self._engine.process_landmarks(
+                    lm, t_frame, image_size=(req.width, req.height), n_people=max(1, people)
+                )
             )
-        )
+        assert res is not None  # parse_request guarantees at least one frame
         if self.error and res.pose is not None:
             self.error = ""
         return self._pose_payload(req.id, res, [])

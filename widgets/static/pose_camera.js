@@ -9,7 +9,7 @@ import { createStageLog, sendSize, stageTimes, startKernelCapture } from "./pose
 import { h } from "./pose_dom.js";
 import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sideLine, skeletonPlan, textSize } from "./pose_draw.js";
 import { fullBox } from "./pose_geometry.js";
-import { createBrowserPose, landmarksRequest } from "./pose_inference.js";
+import { createBrowserPose, landmarksBatch, readyToSend } from "./pose_inference.js";
 import { cameraError, cameraReport, createRequester, frameRequest, poseParts } from "./pose_messages.js";
 import { createReplay } from "./pose_replay.js";
 import { bannerKind, isLive, pct, step, streamFigures } from "./pose_state.js";
@@ -107,7 +107,7 @@ function render({ model, el }) {
   // browser inference (pose_inference.js): the worker and its frame loop; the newest landmarks
   // waiting for the kernel (one message in flight; a newer pose replaces a waiting one)
   let inferMode = "kernel";
-  /** @type {{ t0: number, w: number, h: number, n: number, lm: Float32Array } | null} */ let pendingLm = null;
+  /** @type {import("./pose_inference.js").PendingPose[]} */ let pendingLm = [];
   /** @type {any} */ let kernelMsg = null;
   const running = () => isLive(state);
 
@@ -250,24 +250,26 @@ function render({ model, el }) {
     if (pose.found) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
     latest = { lm: pose.found ? pose.lm : null, msg: kernelMsg ?? {}, t0, drawn: false, frame: null };
     paint();
-    pendingLm = { t0, w: pose.w, h: pose.h, n: pose.n, lm: pose.lm };
-    if (!inFlight && (state === "streaming")) sendLandmarks();
+    pendingLm.push({ t0, w: pose.w, h: pose.h, n: pose.n, lm: pose.lm });
+    if (pendingLm.length > 8) pendingLm.shift(); // a kernel that long away gets the newest 8
+    sendLandmarks();
   }
 
+  /** The waiting landmarks as one message (one in flight; pose_inference.js paces them). */
   function sendLandmarks() {
-    const p = pendingLm;
-    if (!p) return;
-    pendingLm = null;
+    if (inFlight || state !== "streaming" || !readyToSend(pendingLm, performance.now())) return;
+    const frames = pendingLm;
+    pendingLm = [];
     const id = newId();
-    const buffers = p.n > 0 ? [p.lm.buffer] : [];
-    root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + (p.n > 0 ? p.lm.byteLength : 0));
-    transmit(id, p.t0, landmarksRequest(id, p.t0, p.w, p.h, p.n), buffers);
+    const { content, buffer } = landmarksBatch(id, frames);
+    root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + buffer.byteLength);
+    transmit(id, frames[frames.length - 1].t0, content, buffer.byteLength ? [buffer] : []);
   }
 
   /** @param {import("./pose_state.js").Event} event @param {string} [message] */
   function stop(event = { type: "stop" }, message = "") {
     browserPose.stop();
-    pendingLm = null;
+    pendingLm = [];
     kernelMsg = null;
     if (inFlight) clearTimeout(inFlight.timer);
     inFlight = null;

@@ -34,12 +34,16 @@ export function inferenceSupport(g = globalThis) {
 /**
  * Which inference runs: a video source is always read by the kernel; `auto` takes the browser
  * when it can and says why not otherwise; `browser` without support is an error.
+ * `auto` also keeps the kernel when a take must record video frames (`keepsFrames`).
  * @param {string} wanted "auto" | "browser" | "kernel"
- * @param {Support} support @param {boolean} hasSource
+ * @param {Support} support @param {boolean} hasSource @param {boolean} [keepsFrames]
  * @returns {Choice}
  */
-export function chooseInference(wanted, support, hasSource) {
+export function chooseInference(wanted, support, hasSource, keepsFrames = false) {
   if (hasSource || wanted === "kernel") return { mode: "kernel", note: "" };
+  if (keepsFrames && wanted === "auto") {
+    return { mode: "kernel", note: "Pose runs in the kernel: record_video=True keeps the frames there." };
+  }
   if (support.ok) return { mode: "browser", note: "" };
   const lacks = support.missing.join(", ");
   if (wanted === "browser") {
@@ -62,14 +66,38 @@ export function afterLoadFailure(wanted, why) {
   return { mode: "kernel", note: `Pose runs in the kernel: it could not start in the browser (${why})` };
 }
 
+/** @typedef {{ t0: number, w: number, h: number, n: number, lm: Float32Array }} PendingPose */
+
+/** Oldest waiting pose age, ms, after which landmarks go to the kernel even alone. */
+export const LANDMARKS_WAIT_MS = 60;
+
 /**
- * A landmarks request: the browser's own pose of one frame; the Float32 33×4 buffer
- * (x, y, z, visibility; x, y normalised, y down) travels with it when `found`.
- * @param {number} id @param {number} t0 capture time, ms on the page clock
- * @param {number} w @param {number} h frame size in px @param {number} n people found
+ * Whether the waiting poses should go to the kernel now: two or more (at the camera's rate,
+ * pairs halve the kernel's messages), or one that waited `LANDMARKS_WAIT_MS` (a slow camera
+ * or model). Feedback then lags the skeleton by at most a frame; the skeleton never waits.
+ * @param {PendingPose[]} pending @param {number} now ms on the page clock
  */
-export function landmarksRequest(id, t0, w, h, n) {
-  return { type: "landmarks", id, t: t0 / 1000, w, h, n };
+export function readyToSend(pending, now) {
+  return pending.length >= 2 || (pending.length === 1 && now - pending[0].t0 >= LANDMARKS_WAIT_MS);
+}
+
+/**
+ * A landmarks request for one or more frames, oldest first: `t` (s) and `n` (people found)
+ * per frame, and one Float32 buffer with a 33×4 pose (x, y, z, visibility; x, y normalised,
+ * y down) for each frame with someone in it. `w`, `h`: frame size in px.
+ * @param {number} id @param {PendingPose[]} frames
+ * @returns {{ content: Record<string, unknown>, buffer: ArrayBuffer }}
+ */
+export function landmarksBatch(id, frames) {
+  const found = frames.filter((f) => f.n > 0);
+  const out = new Float32Array(found.length * 33 * 4);
+  found.forEach((f, i) => out.set(f.lm.subarray(0, 33 * 4), i * 33 * 4));
+  const last = frames[frames.length - 1];
+  return {
+    content: { type: "landmarks", id, t: frames.map((f) => f.t0 / 1000), w: last.w, h: last.h,
+      n: frames.map((f) => f.n) },
+    buffer: out.buffer,
+  };
 }
 
 /** Blobs of the runtime files, shared by every camera view of the page (one download). */
@@ -240,8 +268,10 @@ export function startFrameLoop({ video, size, gapMs, detect, onPose, onError, gr
 export function createBrowserPose({ model, video, root, showBanner, request }) {
   /** @type {any} */ let inference = null;
   /** @type {Promise<any> | null} */ let loading = null;
+  let loadedFor = ""; // the settings the worker was loaded with: a change loads it again
   /** @type {(() => void) | null} */ let stopLoop = null;
   /** @type {number[]} */ const inferMs = [];
+  const settings = () => [model.get("model"), model.get("max_people"), model.get("browser_delegate")].join("/");
   const size = () => {
     const scale = Math.min(1, model.get("width") / video.videoWidth, model.get("height") / video.videoHeight);
     return { w: Math.round(video.videoWidth * scale), h: Math.round(video.videoHeight * scale) };
@@ -249,11 +279,16 @@ export function createBrowserPose({ model, video, root, showBanner, request }) {
   return {
     /** The mode to run (loading the model when it is the browser). @returns {Promise<Choice>} */
     async choose(/** @type {string} */ wanted, /** @type {boolean} */ hasSource) {
-      let choice = chooseInference(wanted, inferenceSupport(), hasSource);
+      let choice = chooseInference(wanted, inferenceSupport(), hasSource, !!model.get("record_video"));
+      if (loading && loadedFor !== settings()) {
+        loading.then((inf) => inf.close(), () => undefined);
+        loading = null;
+      }
       if (choice.mode === "browser") {
         root.dataset.inference = "loading";
         showBanner("info", "Loading the pose model in this browser…");
         try {
+          loadedFor = settings();
           loading ??= loadInference({ request, model: model.get("model"),
             numPoses: model.get("max_people"), delegate: model.get("browser_delegate") });
           inference = await loading;

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  afterLoadFailure, chooseInference, inferenceSupport, landmarksRequest, startFrameLoop,
+  LANDMARKS_WAIT_MS, afterLoadFailure, chooseInference, inferenceSupport, landmarksBatch, readyToSend,
+  startFrameLoop,
 } from "../pose_inference.js";
 
 const FULL = {
@@ -27,6 +28,10 @@ test("chooseInference: auto falls back with a reason, browser refuses, sources s
   assert.deepEqual(chooseInference("browser", ok, false), { mode: "browser", note: "" });
   assert.deepEqual(chooseInference("kernel", ok, false), { mode: "kernel", note: "" });
   assert.deepEqual(chooseInference("browser", ok, true), { mode: "kernel", note: "" });
+  const video = chooseInference("auto", ok, false, true);
+  assert.equal(video.mode, "kernel");
+  assert.match(video.note, /record_video=True/);
+  assert.equal(chooseInference("browser", ok, false, true).mode, "browser");
   const auto = chooseInference("auto", lacking, false);
   assert.equal(auto.mode, "kernel");
   assert.match(auto.note, /lacks WebAssembly/);
@@ -45,9 +50,28 @@ test("afterLoadFailure names what failed in both modes", () => {
   assert.ok(strict.note.includes(why) && strict.note.includes("inference='kernel'"));
 });
 
-test("landmarksRequest carries the time in s, the frame size and the people found", () => {
-  assert.deepEqual(landmarksRequest(7, 1500, 640, 480, 1),
-    { type: "landmarks", id: 7, t: 1.5, w: 640, h: 480, n: 1 });
+test("readyToSend pairs frames at the camera's rate and sends a lone frame after a wait", () => {
+  const pose = (t0) => ({ t0, w: 640, h: 480, n: 1, lm: new Float32Array(132) });
+  assert.equal(readyToSend([], 1000), false);
+  assert.equal(readyToSend([pose(1000)], 1030), false);
+  assert.equal(readyToSend([pose(1000)], 1000 + LANDMARKS_WAIT_MS), true);
+  assert.equal(readyToSend([pose(1000), pose(1033)], 1040), true);
+});
+
+test("landmarksBatch packs the frames with someone, oldest first", () => {
+  const a = new Float32Array(132).fill(1), c = new Float32Array(132).fill(3);
+  const frames = [
+    { t0: 1000, w: 640, h: 480, n: 1, lm: a },
+    { t0: 1033, w: 640, h: 480, n: 0, lm: new Float32Array(132).fill(2) },
+    { t0: 1066, w: 320, h: 240, n: 2, lm: c },
+  ];
+  const { content, buffer } = landmarksBatch(5, frames);
+  assert.deepEqual(content, { type: "landmarks", id: 5, t: [1, 1.033, 1.066], w: 320, h: 240, n: [1, 0, 2] });
+  const values = new Float32Array(buffer);
+  assert.equal(values.length, 2 * 132);
+  assert.equal(values[0], 1);
+  assert.equal(values[132], 3);
+  assert.equal(landmarksBatch(6, [frames[1]]).buffer.byteLength, 0);
 });
 
 /** A video element whose frames the test presents one by one. */
