@@ -114,9 +114,9 @@ class PoseCamera(anywidget.AnyWidget):
         JPEG quality (0-1) of the frames sent.
     encode_in_worker
         JPEG-encode frames in a Web Worker, off the page's main thread, where the browser can
-        (if the worker fails, on the page). Off by default: on the build machine the worker
-        added ~2 ms of encode and ~10 ms of latency per frame, while a 320x240 frame takes the
-        page only ~10 ms (``docs/live-camera.md``).
+        (if the worker fails, on the page). Off by default: on the build machine it was not
+        faster over five runs (median p50 89 ms against 70 ms on the page), and a 320x240 frame
+        takes the page only ~10 ms (``docs/live-camera.md``).
     frame_clock
         ``"video"``: take frames as the camera presents them (``requestVideoFrameCallback``,
         where the browser has it); ``"timer"``: poll at ``fps_cap``.
