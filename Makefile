@@ -15,7 +15,7 @@ else
   PYTHON := .venv/bin/python
 endif
 STAMP := $(ENV_DIR)/.running-form-lab-installed
-SOURCES := pyproject.toml CMakeLists.txt $(wildcard core/*.cpp core/*.hpp)
+SOURCES := pyproject.toml CMakeLists.txt widgets/web/package-lock.json $(wildcard core/*.cpp core/*.hpp)
 PORT ?= 8888
 PYTEST_ARGS ?=
 
@@ -33,6 +33,8 @@ $(STAMP): $(SOURCES) | $(ENV_DIR)/bin/python
 	$(PYTHON) -m pip install --upgrade "pip>=23" "scikit-build-core>=0.10" "nanobind>=2.4"
 	$(PYTHON) -m pip install --no-build-isolation -e ".[test,dev]"
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	# the pose runtime the browser runs (PoseCamera(inference="browser")), pinned by the lock file
+	cd widgets/web && npm ci --no-audit --no-fund
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -3,7 +3,8 @@
 One class server (``deploy/start_hub.py``, HTTPS on 127.0.0.2, self-signed certificate) with
 four learners, each logged in through the login page in their own headless Chromium with a
 fake camera (640x480, 30 fps y4m made from a real clip). Each learner's notebook runs
-``PoseCamera(autostart=True, fps_cap=FPS)`` (MediaPipe lite in their own kernel). For N = 1, 2
+``PoseCamera(autostart=True, inference="kernel", fps_cap=FPS)`` (MediaPipe lite in their own
+kernel: the server's heavy case; browser inference is measured by ``live_camera``). For N = 1, 2
 and 4, the first N learners stream together for ``seconds`` after a warm-up, then stop. A row
 per N, all in the same run:
 
@@ -92,7 +93,7 @@ class TracedCamera(PoseCamera):
         return out
 
 
-cam = TracedCamera(autostart=True, fps_cap={fps}, timeout_ms={timeout_ms})
+cam = TracedCamera(autostart=True, inference="kernel", fps_cap={fps}, timeout_ms={timeout_ms})
 cam"""
 
 

@@ -1,20 +1,33 @@
-"""Live camera loop in a real browser: sustained fps and capture-to-overlay latency.
+"""Live camera loop in a real browser: fps, overlay latency, server CPU and bytes per learner.
 
-Four variants measured in the same run, each in JupyterLab + headless Chromium with a fake
-camera (640x480, 30 fps y4m made from a real clip), MediaPipe lite in the kernel:
+Each variant runs in its own JupyterLab (the course's server settings unless said otherwise) with
+headless Chromium and a fake camera (640x480, 30 fps y4m made from a real clip of the Pose2Sim
+demo), one after the other in the same run:
 
-- ``nodelay``: ``widgets.PoseCamera`` on the course's server settings (TCP_NODELAY);
-- ``stock``: the same widget on a stock jupyter_server (Nagle's algorithm on);
-- ``naive``: a widget that sends a base64 PNG frame through a string trait on a 30 fps timer
-  and gets the landmarks back as a JSON trait (what one writes first);
-- ``naive_paced``: the same PNG/trait transport, but one frame in flight like PoseCamera, so
-  only the transport differs from ``nodelay``.
+- ``kernel``: ``widgets.PoseCamera`` as shipped, kernel inference: the browser grabs each frame
+  the camera presents, scales it to ``send_max_side``, JPEG-encodes it and sends it; MediaPipe
+  lite runs in the kernel;
+- ``browser``: ``PoseCamera(inference="browser")``: MediaPipe runs in the page, only landmarks go
+  up (only where the widget has that mode);
+- variants of the kernel mode, each changing one thing: ``kernel_full_size`` (640x480 frames),
+  ``kernel_worker`` (encoding in a Web Worker instead of on the page), ``kernel_timer`` (frames
+  polled on a timer instead of as the camera presents them), ``stock`` (a stock jupyter_server,
+  Nagle's algorithm on);
+- ``naive`` / ``naive_paced``: base64 PNG through string traits (``live_camera_naive``).
 
-Each row also reports the kernel's memory at the start and the end of the stream and the
-median latency of the first and last fifth of the frames (a queue would make the last grow).
+Columns: ``fps``; ``latency_p50_ms``/``latency_p95_ms`` (frame presented by the camera to the page
+→ overlay drawn, as the page measures it); for the kernel variants the median of each stage
+(``stage_*_ms``: wait, encode, queue, transport both ways, decode, inference, engine, draw; see
+``widgets/static/pose_capture.js``); ``server_cpu_core`` (jupyter server + kernel CPU seconds
+per wall second: the server's cost of one learner), ``page_cpu_core`` (the browser's renderer
+and GPU processes); ``kb_up_per_frame``; kernel memory at the start and the end; the median
+latency of the first and last fifth (a queue would make the last grow).
 
-``python -m benchmarks --only live_camera`` runs 20 s per variant (``--quick``: 8 s);
-``python -m benchmarks.bench_live_camera --long`` streams 10 minutes per variant.
+``python -m benchmarks --only live_camera`` runs ``kernel`` and ``browser`` (20 s each, ``--quick``
+8 s), then the frame-size rows: the landmark difference, in px of the 640x480 frame, of the
+kernel's pose on smaller or more compressed frames against full-size frames of the same clip
+(``benchmarks/frame_accuracy.py``). ``python -m benchmarks.bench_live_camera --variants
+kernel,kernel_full_size,...`` picks variants (``--all``: every one); ``--long`` streams 10 minutes.
 """
 
 from __future__ import annotations
@@ -27,124 +40,72 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from benchmarks.live_camera_naive import naive_cell
+
 REPO = Path(__file__).resolve().parent.parent
+CLIP = "pose2sim-single-cam01"
 
-NAIVE_ESM = r"""
-// Naive live camera: PNG data URLs through a string trait, landmarks back as a JSON trait.
-// paced=false: a timer sends a frame every 1/fps_cap s, whatever the kernel is doing (the
-// first thing one writes); paced=true: one frame in flight, like PoseCamera.
-const SK = [[11,12],[11,13],[13,15],[12,14],[14,16],[11,23],[12,24],[23,24],[23,25],[25,27],
-  [24,26],[26,28]];
-function render({ model, el }) {
-  const root = document.createElement("div");
-  root.className = "rfl-cam rfl-naive";
-  root.dataset.frames = "0"; root.dataset.drawn = "0";
-  root.rflLatencies = [];
-  const video = document.createElement("video");
-  video.muted = true; video.playsInline = true;
-  const overlay = document.createElement("canvas");
-  overlay.className = "rfl-overlay"; overlay.width = 640; overlay.height = 480;
-  const cap = document.createElement("canvas");
-  root.append(video, overlay); el.appendChild(root);
-  const paced = model.get("paced");
-  let running = true, waiting = false, latest = null, timer = null, stream = null;
-  const send = () => {
-    if (!running || !video.videoWidth || (paced && waiting)) return;
-    const now = performance.now();
-    cap.width = video.videoWidth; cap.height = video.videoHeight;
-    cap.getContext("2d").drawImage(video, 0, 0);
-    const url = cap.toDataURL("image/png");
-    root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + url.length);
-    model.set("frame_png", `${now}|${url}`);
-    model.save_changes();
-    waiting = true;
-    if (paced) timer = setTimeout(() => { waiting = false; send(); }, 2000);
-  };
-  const onPose = () => {
-    const [lm, n, t0] = JSON.parse(model.get("landmarks_json") || "[null, 0, 0]");
-    latest = { lm, t0, drawn: false };
-    root.dataset.frames = String(Number(root.dataset.frames) + 1);
-    if (paced) {
-      clearTimeout(timer); waiting = false;
-      const gap = 1000 / model.get("fps_cap"), wait = gap - (performance.now() - t0);
-      timer = setTimeout(send, Math.max(0, wait));
-    }
-  };
-  model.on("change:landmarks_json", onPose);
-  let raf = 0;
-  const draw = () => {
-    raf = requestAnimationFrame(draw);
-    if (!latest || latest.drawn) return;
-    latest.drawn = true;
-    const ctx = overlay.getContext("2d");
-    ctx.clearRect(0, 0, 640, 480);
-    if (latest.lm) {
-      ctx.strokeStyle = "#0cf"; ctx.lineWidth = 3;
-      for (const [a, b] of SK) {
-        ctx.beginPath(); ctx.moveTo(latest.lm[a][0] * 640, latest.lm[a][1] * 480);
-        ctx.lineTo(latest.lm[b][0] * 640, latest.lm[b][1] * 480); ctx.stroke();
-      }
-      root.dataset.drawn = String(Number(root.dataset.drawn) + 1);
-    }
-    root.rflLatencies.push(performance.now() - latest.t0);
-  };
-  raf = requestAnimationFrame(draw);
-  let interval = null;
-  navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } }).then((s) => {
-    stream = s; video.srcObject = s; video.play();
-    if (paced) video.addEventListener("loadeddata", send, { once: true });
-    else interval = setInterval(send, 1000 / model.get("fps_cap"));
-  });
-  return () => { running = false; cancelAnimationFrame(raf); clearTimeout(timer);
-    clearInterval(interval); stream?.getTracks().forEach((t) => t.stop());
-    model.off("change:landmarks_json", onPose); };
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of running the live camera: the notebook cell that shows ``cam``, the server."""
+
+    name: str
+    cell: str
+    nodelay: bool = True
+
+
+def _camera(**options: object) -> str:
+    args = "".join(f", {k}={v!r}" for k, v in options.items())
+    made = f"cam = PoseCamera(autostart=True, fps_cap=30, record=True{args})"
+    return f"from widgets import PoseCamera\n{made}\ncam"
+
+
+VARIANTS = {
+    v.name: v
+    for v in (
+        Variant("kernel", _camera(inference="kernel")),
+        Variant("browser", _camera(inference="browser")),
+        Variant("kernel_full_size", _camera(inference="kernel", send_max_side=0)),
+        Variant("kernel_worker", _camera(inference="kernel", encode_in_worker=True)),
+        Variant("kernel_timer", _camera(inference="kernel", frame_clock="timer")),
+        Variant("stock", _camera(inference="kernel"), nodelay=False),
+        Variant("naive_paced", naive_cell(paced=True)),
+        Variant("naive", naive_cell(paced=False)),
+    )
 }
-export default { render };
-"""
-
-NAIVE_CELL = """
-import base64, json
-import anywidget, traitlets as t
-from course.live import Engine, decode_jpeg
-
-class NaiveCamera(anywidget.AnyWidget):
-    \"\"\"Base64 PNG frames through a string trait; landmarks back as a JSON string trait.\"\"\"
-    _esm = ESM
-    paced = t.Bool(PACED).tag(sync=True)
-    fps_cap = t.Float(30).tag(sync=True)
-    frame_png = t.Unicode("").tag(sync=True)
-    landmarks_json = t.Unicode("").tag(sync=True)
-
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        self.engine = Engine()
-        self.frames_processed = 0
-
-    @t.observe("frame_png")
-    def _frame(self, change):
-        stamp, url = change["new"].split("|", 1)
-        data = base64.b64decode(url.split(",", 1)[1])
-        res = self.engine.process_frame(decode_jpeg(data), float(stamp) / 1000)  # cv2 reads PNG
-        self.frames_processed += 1
-        lm = None if res.pose is None else res.pose.landmarks[:, :2].round(4).tolist()
-        self.landmarks_json = json.dumps([lm, self.frames_processed, float(stamp)])
-
-cam = NaiveCamera()
-cam
-"""
-
-
-CAMERA_CELL = "from widgets import PoseCamera\ncam = PoseCamera(autostart=True, fps_cap=30)\ncam"
+DEFAULT = ("kernel", "browser")
+STAGES = (
+    "wait",
+    "encode",
+    "queue",
+    "transport",
+    "decode",
+    "infer",
+    "engine",
+    "kernel_other",
+    "draw",
+)
+# the take the widget recorded (landmarks of every frame analysed), for the modes' agreement
+TAKE_CODE = (
+    "import numpy as np\ncam.record = False\ntk = cam.recorded_takes[-1]\n"
+    "np.savez('take.npz', t=tk.t, xy=tk.landmarks[..., :2], vis=tk.visibility)\nprint(len(tk))"
+)
 MEM_CODE = (
     "import os, psutil; print(psutil.Process(os.getpid()).memory_info().rss / 1e6, "
     "cam.frames_processed)"
 )
+SNAPSHOT_JS = """() => { const e = document.querySelector('.rfl-cam');
+  return { frames: Number(e.dataset.frames), lat: e.rflLatencies.slice(), now: performance.now(),
+           up: Number(e.dataset.bytesUp ?? 0), stages: (e.rflStages ?? []).slice() }; }"""
 
 
-def _harness() -> Any:
+def _harness() -> ModuleType:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     from tests.browser import harness
@@ -159,20 +120,46 @@ def _pct(xs: list[float], p: float) -> float:
     return s[min(len(s) - 1, max(0, math.ceil(p / 100 * len(s)) - 1))]
 
 
+def _cpu_seconds(pids: Iterable[int]) -> float:
+    """User + system CPU seconds of processes ``pids`` and all their children, alive now."""
+    import psutil
+
+    total = 0.0
+    seen: set[int] = set()
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for p in [root, *root.children(recursive=True)]:
+                if p.pid in seen:
+                    continue
+                seen.add(p.pid)
+                t = p.cpu_times()
+                total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def _browser_pids() -> list[int]:
+    """Chromium's processes (renderer, GPU...) of a Playwright persistent context."""
+    import psutil
+
+    here = psutil.Process()
+    return [
+        p.pid
+        for p in here.children(recursive=True)
+        if "chrom" in p.name().lower() and p.pid != here.pid
+    ]
+
+
 def measure(
-    variant: str, *, seconds: float, work: Path, clip: Path, pw: Any, warmup: float = 4.0
+    variant: Variant, *, seconds: float, work: Path, clip: Path, pw: Any, warmup: float = 4.0
 ) -> dict[str, Any]:
     """Stream for ``seconds`` after a warm-up and return one benchmark row."""
     h = _harness()
-    root = work / variant
-    if variant.startswith("naive"):
-        paced = variant == "naive_paced"
-        cell = NAIVE_CELL.replace("ESM", repr(NAIVE_ESM), 1).replace("PACED", str(paced))
-    else:
-        cell = CAMERA_CELL
-    h.write_notebook(root / "bench.ipynb", [cell])
-    server = h.start_lab(root, work / f"home-{variant}", nodelay=variant != "stock")
-    # (the naive variants run on the course's TCP_NODELAY server: only the widget differs)
+    root = work / variant.name
+    h.write_notebook(root / "bench.ipynb", [variant.cell])
+    server = h.start_lab(root, work / f"home-{variant.name}", nodelay=variant.nodelay)
     try:
         with h.browser(pw, work, camera=clip) as ctx:
             page = ctx.new_page()
@@ -181,79 +168,168 @@ def measure(
             h.wait_dataset_at_least(page, ".rfl-cam", "frames", 3, timeout_ms=90000)
             time.sleep(warmup)
             mem0, _ = map(float, h.kernel_eval(page, MEM_CODE).split())
-            start = page.evaluate(
-                "() => { const e = document.querySelector('.rfl-cam');"
-                " return [Number(e.dataset.frames), e.rflLatencies.length, performance.now(),"
-                " Number(e.dataset.bytesUp ?? 0)]; }"
-            )
+            chrome = _browser_pids()
+            cpu0 = (_cpu_seconds([server.proc.pid]), _cpu_seconds(chrome), time.monotonic())
+            start = page.evaluate(SNAPSHOT_JS)
             time.sleep(seconds)
-            end = page.evaluate(
-                "() => { const e = document.querySelector('.rfl-cam');"
-                " return [Number(e.dataset.frames), e.rflLatencies, performance.now(),"
-                " Number(e.dataset.bytesUp ?? 0)]; }"
-            )
+            end = page.evaluate(SNAPSHOT_JS)
+            cpu1 = (_cpu_seconds([server.proc.pid]), _cpu_seconds(chrome), time.monotonic())
             mem1, processed = map(float, h.kernel_eval(page, MEM_CODE).split())
+            if "record=True" in variant.cell:
+                h.kernel_eval(page, TAKE_CODE)
             page.close()
     finally:
         server.stop()
-    frames = end[0] - start[0]
-    elapsed_s = (end[2] - start[2]) / 1000
-    lat = list(end[1][start[1] :])
+    return _row(variant, start, end, cpu0, cpu1, (mem0, mem1), int(processed))
+
+
+def _row(
+    variant: Variant,
+    start: dict[str, Any],
+    end: dict[str, Any],
+    cpu0: tuple[float, float, float],
+    cpu1: tuple[float, float, float],
+    mem: tuple[float, float],
+    processed: int,
+) -> dict[str, Any]:
+    frames = end["frames"] - start["frames"]
+    elapsed_s = (end["now"] - start["now"]) / 1000
+    lat = list(end["lat"][len(start["lat"]) :])
+    stages = list(end["stages"][len(start["stages"]) :])
+    wall = cpu1[2] - cpu0[2]
     fifth = max(1, len(lat) // 5)
-    return {
-        "name": f"live_camera.{variant}",
-        "variant": variant,
+    row: dict[str, Any] = {
+        "name": f"live_camera.{variant.name}",
+        "variant": variant.name,
         "fps": frames / elapsed_s,
         "latency_p50_ms": _pct(lat, 50),
         "latency_p95_ms": _pct(lat, 95),
-        "latency_p50_first_fifth_ms": statistics.median(lat[:fifth]) if lat else float("nan"),
-        "latency_p50_last_fifth_ms": statistics.median(lat[-fifth:]) if lat else float("nan"),
-        "kernel_mem_start_mb": mem0,
-        "kernel_mem_end_mb": mem1,
-        "frames": frames,
-        "kb_up_per_frame": (end[3] - start[3]) / max(frames, 1) / 1000,
-        "seconds": round(elapsed_s, 1),
-        "kernel_frames_total": int(processed),
+        "server_cpu_core": (cpu1[0] - cpu0[0]) / wall,
+        "page_cpu_core": (cpu1[1] - cpu0[1]) / wall,
+        "kb_up_per_frame": (end["up"] - start["up"]) / max(frames, 1) / 1000,
     }
+    if stages:
+        totals = [s["total"] for s in stages]
+        row["overlay_p50_ms"] = _pct(totals, 50)
+        row["overlay_p95_ms"] = _pct(totals, 95)
+        for stage in STAGES:
+            row[f"stage_{stage}_ms"] = statistics.median(s[stage] for s in stages)
+    row.update(
+        latency_p50_first_fifth_ms=statistics.median(lat[:fifth]) if lat else float("nan"),
+        latency_p50_last_fifth_ms=statistics.median(lat[-fifth:]) if lat else float("nan"),
+        kernel_mem_start_mb=mem[0],
+        kernel_mem_end_mb=mem[1],
+        frames=frames,
+        seconds=round(elapsed_s, 1),
+        kernel_frames_total=processed,
+    )
+    return row
 
 
-VARIANTS = ("naive", "naive_paced", "stock", "nodelay")
+def _agreement(work: Path, clip: Path, names: list[str]) -> dict[str, Any]:
+    """The modes' agreement row: their recorded takes placed on the clip and compared."""
+    import numpy as np
+
+    from benchmarks import mode_agreement as ma
+    from course.live import VideoReader
+    from course.pose import PoseTracker, ensure_model
+
+    frames = list(VideoReader(clip))
+    n = len(frames)
+    ref = np.full((n, 33, 2), np.nan)
+    with PoseTracker("lite", model_path=ensure_model("lite"), num_poses=1) as tracker:
+        for loop in range(3):  # the last loop, once tracking has settled, is the reference
+            for k, (rgb, t) in enumerate(frames):
+                pose = tracker.frame(rgb, loop * n / 30 + t)
+                if loop == 2 and pose is not None:
+                    ref[k] = pose.landmarks[:, :2]
+    placed = {}
+    for name in names:
+        data = np.load(work / name / "take.npz")
+        placed[name] = ma.place(ma.Take(data["t"], data["xy"], data["vis"]), ref, fps=30.0)
+    a, b = (placed[x] for x in names)
+    px, frames_compared = ma.agreement_px(a, b, n, (640, 480))
+    row: dict[str, Any] = {
+        "name": f"live_camera.agreement.{names[0]}_vs_{names[1]}",
+        "median_px": px,
+        "clip_frames_compared": f"{frames_compared}/{n}",
+    }
+    for name in names:
+        row[f"{name}_vs_kernel_tracker_px"] = placed[name].median_px((640, 480), ref)
+    return row
 
 
-def run(seconds: float, variants: Iterable[str] = VARIANTS) -> Iterator[dict]:
-    """Measure each variant in turn (same machine, same clip) and yield rows."""
+def run(seconds: float, variants: Iterable[str] = DEFAULT) -> Iterator[dict[str, Any]]:
+    """Measure each variant in turn (same machine, same clip) and yield rows.
+
+    With both ``kernel`` and ``browser``, a last row gives their landmarks' agreement.
+    """
     h = _harness()
     from course.data import media
 
+    chosen = [VARIANTS[v] for v in variants]
     with tempfile.TemporaryDirectory(prefix="rfl-bench-live-") as tmp:
         work = Path(tmp)
-        clip = h.make_y4m(media.fetch("pose2sim-single-cam01"), work / "cam.y4m", seconds=3.0)
+        clip = h.make_y4m(media.fetch(CLIP), work / "cam.y4m", seconds=3.0)
         rows: dict[str, dict[str, Any]] = {}
         with h.playwright() as pw:
-            for variant in variants:
+            for variant in chosen:
                 row = measure(variant, seconds=seconds, work=work, clip=clip, pw=pw)
-                if variant != "naive" and "naive" in rows and rows["naive"]["fps"] > 0:
-                    row["fps_vs_naive"] = row["fps"] / rows["naive"]["fps"]
-                if variant == "nodelay" and "stock" in rows:
-                    row["fps_vs_stock"] = row["fps"] / rows["stock"]["fps"]
-                rows[variant] = row
+                if variant.name != "kernel" and rows.get("kernel", {}).get("fps", 0) > 0:
+                    row["fps_vs_kernel"] = row["fps"] / rows["kernel"]["fps"]
+                rows[variant.name] = row
                 yield row
+        if "kernel" in rows and "browser" in rows:
+            yield _agreement(work, clip, ["kernel", "browser"])
 
 
-def cases(quick: bool) -> Iterable[dict]:
-    """Rows for ``python -m benchmarks``: every variant, 8 s (quick) or 20 s each."""
+def frame_size_rows(seconds: float = 3.0) -> Iterator[dict[str, Any]]:
+    """Landmark cost of each frame preparation on the benchmark's own fake-camera clip."""
+    h = _harness()
+    from benchmarks import frame_accuracy as fa
+    from course.data import media
+    from course.live import VideoReader
+    from course.pose import ensure_model
+
+    with tempfile.TemporaryDirectory(prefix="rfl-bench-size-") as tmp:
+        clip = h.make_y4m(media.fetch(CLIP), Path(tmp) / "cam.y4m", seconds=seconds)
+        frames = list(VideoReader(clip))
+    for a in fa.compare(frames, fa.VARIANTS, ensure_model("lite")):
+        yield {
+            "name": f"live_camera.frame_size.{a.variant.name}",
+            "median_px": a.median_px,
+            "p95_px": a.p95_px,
+            "found": f"{a.found}/{a.frames}",
+            "kb_per_frame": a.kb_per_frame,
+            "decode_ms": a.decode_ms,
+            "infer_ms": a.infer_ms,
+        }
+
+
+def cases(quick: bool) -> Iterable[dict[str, Any]]:
+    """Rows for ``python -m benchmarks``: kernel and browser modes, then the frame-size rows."""
     yield from run(8.0 if quick else 20.0)
+    yield from frame_size_rows()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_live_camera")
     parser.add_argument("--long", action="store_true", help="stream 10 minutes per variant")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per variant")
-    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--variants", default=",".join(DEFAULT), help=", ".join(VARIANTS))
+    parser.add_argument("--all", action="store_true", help="every variant")
+    parser.add_argument("--frame-size", action="store_true", help="also the frame-size rows")
     args = parser.parse_args(argv)
     seconds = 600.0 if args.long else args.seconds
-    for row in run(seconds, args.variants.split(",")):
+    names = list(VARIANTS) if args.all else args.variants.split(",")
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
+    for row in run(seconds, names):
         print(json.dumps(row), flush=True)
+    if args.frame_size:
+        for row in frame_size_rows():
+            print(json.dumps(row), flush=True)
     return 0
 
 

@@ -17,6 +17,14 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 target="${repo}"
 if [ -n "${EXTRAS}" ]; then target="${repo}[${EXTRAS}]"; fi
 
+# the pose runtime learners' browsers run (PoseCamera inference "browser"/"auto"), pinned by
+# widgets/web/package-lock.json; the wheel carries its files. Without npm, "auto" falls back to
+# pose in the kernel and says so.
+if command -v npm >/dev/null 2>&1; then
+  (cd "${repo}/widgets/web" && npm ci --no-audit --no-fund)
+else
+  echo "npm not found: the browser pose runtime is not installed; cameras use kernel inference." >&2
+fi
 python -m pip install --no-cache-dir "scikit-build-core>=0.10" "nanobind>=2.4"
 python -m pip install --no-cache-dir --no-build-isolation "${target}"
 # the single-user server must match the hub's JupyterHub (Zero to JupyterHub pins its own)

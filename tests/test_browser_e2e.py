@@ -32,7 +32,10 @@ from course.data import media
 pytestmark = [pytest.mark.browser, pytest.mark.media, pytest.mark.slow]
 
 LIVE_CELLS = [
-    "from widgets import PoseCamera\ncam = PoseCamera(autostart=True, fps_cap=30)\ncam",
+    # kernel inference: this module checks the kernel's path (tests/test_browser_inference.py
+    # the browser's); the self-tests below run the default, "auto"
+    "from widgets import PoseCamera\n"
+    "cam = PoseCamera(autostart=True, fps_cap=30, inference='kernel')\ncam",
     "cam  # the same widget shown twice: only one view may stream",
 ]
 SELFTEST_CELLS = [
@@ -489,13 +492,17 @@ def test_no_camera_and_insecure_origin_say_what_to_do(lab: H.Server, pw: Any, wo
 
 
 def test_voila_coach_mode(work: Path, context: Any) -> None:
-    nb = H.write_notebook(work / "voila" / "coach.ipynb", LIVE_CELLS[:1])
+    """The default inference ("auto") in Voila: the pose model runs in the page, its runtime
+    and model sent by the Voila kernel."""
+    cell = "from widgets import PoseCamera\ncam = PoseCamera(autostart=True)\ncam"
+    nb = H.write_notebook(work / "voila" / "coach.ipynb", [cell])
     server = H.start_voila(nb, work / "voila-home")
     page = context.new_page()
     try:
         with artifacts(page, "voila", server):
             page.goto(f"{server.url}/", timeout=60000)
             H.wait_dataset_at_least(page, ".rfl-cam", "drawn", 10, timeout_ms=90000)
+            assert page.get_attribute(".rfl-cam", "data-inference") == "browser"
             H.screenshot(page, "voila")
     finally:
         page.close()

@@ -193,6 +193,10 @@ def test_two_learners_stream_at_once_and_save_to_their_own_logs(
         with failure_artifacts(page, f"hub-result-{user}", hub):
             page.wait_for_selector(f"{TILT} .rfl-st-result:not([hidden])", timeout=120000)
         watched[user] = page.evaluate("() => window.__rflWatch")
+    # the lesson's SelfTest runs the default inference, "auto": the pose model in each
+    # learner's own browser (runtime and model from the learner's kernel, under /user/NAME/)
+    for user, page in pages.items():
+        assert page.get_attribute(TILT_CAM, "data-inference") == "browser", user
     for user, w in watched.items():
         phases = [p["phase"] for p in w["phases"]]
         assert "capture" in phases and "done" in phases[phases.index("capture") :], (user, phases)

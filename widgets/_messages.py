@@ -6,7 +6,18 @@ so the browser can match them to the frame in flight.
 
 Browser to kernel:
 
-- ``frame``: ``{type, id, t, w, h}`` + one JPEG buffer (``t`` in s on the browser's clock);
+- ``frame``: ``{type, id, t, w, h}`` + one JPEG buffer (``t`` in s on the browser's clock;
+  ``w, h`` the size captured, px: the JPEG may be smaller, scaled to what the model needs);
+- ``landmarks``: ``{type, id, t, w, h, n}`` + one Float32 buffer of ``(33, 4)`` landmarks
+  ``x, y, z, visibility`` (``x, y`` normalised, y down) found by the pose model in the browser
+  (browser inference) in a ``w`` x ``h`` px frame; ``n`` people were found, and with ``n = 0``
+  no buffer is sent. Several frames may travel together (up to :data:`MAX_LANDMARK_FRAMES`,
+  oldest first): ``t`` and ``n`` are then lists, and the buffer holds one ``(33, 4)`` pose per
+  frame with ``n > 0``. The kernel analyses every frame; the reply is one ``pose`` message for
+  the newest, exactly as for a ``frame``;
+- ``asset``: ``{type, id, name}``: send a file of the browser's pose runtime or model
+  (``widgets._web_runtime``); the reply ``{type: "asset", id, name, filename, version, size}``
+  carries the bytes as its one buffer;
 - ``next``: ``{type, id}``: the kernel reads and analyses the next frame of its video source;
 - ``ping``: ``{type, id}``: is the kernel answering? (sent while frames time out);
 - ``take``: ``{type, id, index}``: send a recorded take for replay;
@@ -17,9 +28,10 @@ Browser to kernel:
 
 Kernel to browser:
 
-- ``pose``: ``{type, id, t, found, metrics, feedback, n_people, proc_ms}`` + a Float32 buffer of
-  ``(33, 4)`` landmarks ``x, y, z, visibility`` (``x, y`` normalised, y down) when ``found``; a
-  ``next`` reply adds the frame as a second (JPEG) buffer;
+- ``pose``: ``{type, id, t, found, metrics, feedback, n_people, proc_ms}`` (a camera frame's
+  reply adds ``decode_ms``, ``infer_ms`` and ``kernel_ms``, the kernel's timings) + a Float32
+  buffer of ``(33, 4)`` landmarks ``x, y, z, visibility`` (``x, y`` normalised, y down) when
+  ``found``; a ``next`` reply adds the frame as a second (JPEG) buffer;
 - ``pong``, ``take`` (``t`` list + ``(n, 33, 4)`` Float32 buffer), ``take_frame`` (JPEG buffer);
 - ``error``: ``{type, id, code, message}``.
 
@@ -48,7 +60,11 @@ N_LANDMARKS = 33
 LANDMARK_WIDTH = 4
 #: Largest JPEG accepted from the browser (the server drops websocket messages over 10 MiB).
 MAX_FRAME_BYTES = 8 * 1024 * 1024
-REQUEST_TYPES = ("frame", "next", "ping", "take", "take_frame")
+REQUEST_TYPES = ("frame", "landmarks", "asset", "next", "ping", "take", "take_frame")
+#: Bytes of one pose in a ``landmarks`` request: 33 x 4 float32.
+LANDMARKS_BYTES = 33 * 4 * 4
+#: Most frames in one ``landmarks`` message.
+MAX_LANDMARK_FRAMES = 8
 #: States the browser reports in a ``camera`` message (its other states stay in the page).
 CAMERA_STATES = ("starting", "streaming", "stopped", "ended", "error")
 #: Longest ``detail`` kept from a camera report, in characters.
@@ -77,9 +93,18 @@ class Request:
     t
         Capture time in s on the browser's clock (``frame`` only; 0 otherwise).
     width, height
-        Frame size in pixels (``frame`` only).
+        Size captured in pixels (``frame`` only); the JPEG may be smaller (sent at the size the
+        pose model needs), and the pose's pixel units refer to this size.
     payload
-        The JPEG bytes of a ``frame`` (empty otherwise).
+        The JPEG bytes of a ``frame``, the Float32 landmarks of a ``landmarks`` request with
+        ``n_people > 0`` (empty otherwise).
+    n_people
+        People the browser's model found (``landmarks`` only; the newest frame).
+    times, people
+        Every frame of a ``landmarks`` message, oldest first: times in s and people found
+        (``t`` and ``n_people`` are the newest's).
+    name
+        The file asked for (``asset`` only).
     index, frame
         Take index and frame index for ``take`` and ``take_frame`` requests.
     """
@@ -90,6 +115,10 @@ class Request:
     width: int = 0
     height: int = 0
     payload: bytes = b""
+    n_people: int = 0
+    times: tuple[float, ...] = ()
+    people: tuple[int, ...] = ()
+    name: str = ""
     index: int = 0
     frame: int = 0
 
@@ -124,7 +153,8 @@ def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
     Raises
     ------
     MessageError
-        With ``code`` ``bad_request`` (malformed envelope), ``empty_frame`` or ``frame_too_large``.
+        With ``code`` ``bad_request`` (malformed envelope), ``empty_frame``,
+        ``frame_too_large`` or ``bad_landmarks``.
     """
     if not isinstance(content, dict):
         raise MessageError(
@@ -170,6 +200,15 @@ def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
             height=_as_int(content, "h", request_id, default=0),
             payload=payload,
         )
+    if kind == "landmarks":
+        return _parse_landmarks(content, buffers, request_id)
+    if kind == "asset":
+        name = content.get("name")
+        if not isinstance(name, str) or not name:
+            raise MessageError(
+                "bad_request", f"an asset request must name its file; got {name!r}.", request_id
+            )
+        return Request(kind="asset", id=request_id, name=name)
     if kind in ("take", "take_frame"):
         return Request(
             kind=kind,
@@ -178,6 +217,65 @@ def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
             frame=_as_int(content, "frame", request_id, default=0),
         )
     return Request(kind=kind, id=request_id)
+
+
+def _frame_time(content: dict[str, Any], request_id: int) -> float:
+    t = content.get("t")
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not np.isfinite(t):
+        raise MessageError(
+            "bad_request",
+            f"frame time 't' must be a finite number of s; got {t!r}.",
+            request_id,
+        )
+    return float(t)
+
+
+def _parse_landmarks(
+    content: dict[str, Any], buffers: Sequence[Any] | None, request_id: int
+) -> Request:
+    raw_t, raw_n = content.get("t"), content.get("n", 0)
+    batch = isinstance(raw_t, list)
+    times_in = raw_t if isinstance(raw_t, list) else [raw_t]
+    people_in = raw_n if isinstance(raw_n, list) else [raw_n]
+    if not 1 <= len(times_in) <= MAX_LANDMARK_FRAMES or len(people_in) != len(times_in):
+        raise MessageError(
+            "bad_landmarks",
+            f"a landmarks message holds 1 to {MAX_LANDMARK_FRAMES} frames, with one time 't' "
+            f"and one count 'n' each; got {len(times_in)} times and {len(people_in)} counts.",
+            request_id,
+        )
+    times = tuple(_frame_time({"t": x}, request_id) for x in times_in)
+    people = tuple(_as_int({"n": x}, "n", request_id) for x in people_in)
+    payload = bytes(buffers[0]) if buffers else b""
+    expected = LANDMARKS_BYTES * sum(k > 0 for k in people)
+    if min(people) < 0 or len(payload) != expected:
+        shown = list(people) if batch else people[0]
+        raise MessageError(
+            "bad_landmarks",
+            f"a landmarks message with n={shown} people must carry {expected} bytes (33 x 4 "
+            f"float32: x, y, z, visibility, per frame with someone); got {len(payload)}. "
+            "Reload the page.",
+            request_id,
+        )
+    width = _as_int(content, "w", request_id, default=0)
+    height = _as_int(content, "h", request_id, default=0)
+    if width <= 0 or height <= 0:
+        raise MessageError(
+            "bad_landmarks",
+            f"a landmarks message needs the frame size w, h > 0 px; got {width} x {height}.",
+            request_id,
+        )
+    return Request(
+        kind="landmarks",
+        id=request_id,
+        t=times[-1],
+        width=width,
+        height=height,
+        payload=payload,
+        n_people=people[-1],
+        times=times,
+        people=people,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """``PoseCamera``: live webcam pose tracking in a notebook, with skeleton, angles and feedback.
 
-The browser reads the camera (so a remote kernel works too), sends one JPEG frame at a time as
-a binary message, and draws the kernel's answer over the live video. This widget is transport and
+The browser reads the camera (so a remote kernel works too). In kernel inference it sends one
+JPEG frame at a time and draws the kernel's answer over the live video; in browser inference
+MediaPipe runs in a Web Worker in the page, the skeleton is drawn from the browser's own
+landmarks at once, and only the landmarks (33 x 4 numbers) go to the kernel, whose feedback
+follows. No camera frame leaves the browser then. This widget is transport and
 drawing only: every frame goes through :class:`course.live.Engine` (MediaPipe in VIDEO mode with
 the browser's frame times, One-Euro smoothing and angles, the active self-test), and what comes
 back — smoothed landmarks, the side locked, the numbers scored — is what the browser draws.
@@ -12,6 +15,7 @@ Record (landmarks only; video frames too if ``record_video=True``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +39,14 @@ from course.schema import PoseSeries
 from course.selftests.base import Protocol
 from course.selftests.results import Result
 from widgets import _messages as msgs
+from widgets import _web_runtime as web
 from widgets._esm import bundle
 from widgets._poster import poster_data_url, poster_score
 
 STATIC = Path(__file__).parent / "static"
+#: Longest side, px, of a camera frame sent to the kernel (``docs/live-camera.md`` has the
+#: measured cost in landmark accuracy and the gain in latency).
+SEND_MAX_SIDE = 320
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,23 @@ class PoseCamera(anywidget.AnyWidget):
         The kernel then reads the frames and the browser shows them: same pipeline, no camera.
     model
         Pose model variant: ``"lite"`` (fastest), ``"full"`` or ``"heavy"``. Changing it later
-        switches the tracker from the next frame on (the self-test keeps its progress).
+        switches the tracker from the next frame on (the self-test keeps its progress); in
+        browser inference, from the next Start.
+    inference
+        Where the pose model runs for the camera: ``"browser"`` (in a Web Worker in the
+        learner's page: the overlay follows the camera's rate and no frame leaves the
+        browser), ``"kernel"`` (JPEG frames to the kernel's MediaPipe), or ``"auto"``
+        (default: the browser when it can run WebAssembly, a Worker and OffscreenCanvas and
+        the model loads there, else the kernel, with a note saying why; also the kernel when
+        ``record_video`` keeps frames). A video ``source`` is always analysed in the kernel.
+        See ``docs/live-camera.md``.
+    browser_delegate
+        How MediaPipe computes in the browser: ``"CPU"`` (WebAssembly with SIMD, default:
+        predictable, no shader compilation) or ``"GPU"`` (WebGL; faster with a real graphics
+        card, very slow in software WebGL, falls back to CPU when WebGL is missing).
+    runtime_dir
+        Directory of the installed npm ``@mediapipe/tasks-vision`` package for browser
+        inference (default: ``widgets/web/node_modules``, installed by ``make install``).
     max_people
         People the model looks for (at least 1): 1 (default) tracks one person between frames,
         about half the cost per frame of 2, which also warns when a second person walks into
@@ -84,6 +108,19 @@ class PoseCamera(anywidget.AnyWidget):
         Capture size in pixels (frames are scaled to fit).
     fps_cap
         Highest frame rate sent to the kernel, frames per second.
+    send_max_side
+        Longest side, px, of the camera frames sent to the kernel (0: the capture size). The
+        overlay is drawn at the capture size whatever is sent (landmarks are normalised).
+    jpeg_quality
+        JPEG quality (0-1) of the frames sent.
+    encode_in_worker
+        JPEG-encode frames in a Web Worker, off the page's main thread, where the browser can
+        (if the worker fails, on the page). Off by default: on the build machine it was not
+        faster over five runs (median p50 89 ms against 70 ms on the page), and a 320x240 frame
+        takes the page only ~10 ms (``docs/live-camera.md``).
+    frame_clock
+        ``"video"``: take frames as the camera presents them (``requestVideoFrameCallback``,
+        where the browser has it); ``"timer"``: poll at ``fps_cap``.
     mirror
         Show the picture mirrored (landmarks stay the person's own sides). Default: True for
         the camera, False for a video source.
@@ -107,6 +144,9 @@ class PoseCamera(anywidget.AnyWidget):
         the kernel only: changes to them from the browser are ignored.
     fps, latency_p50_ms, latency_p95_ms : float
         Measured in the browser: frames per second analysed and capture-to-overlay latency (ms).
+    inference_active : str
+        The inference running, as the browser reports it: ``browser``, ``kernel``,
+        ``error`` (browser inference asked for and impossible), or ``""`` before the start.
     camera_report : widgets._messages.CameraReport or None
         The browser camera's last reported state (with the error code, e.g.
         ``NotAllowedError``), or None before the first report.
@@ -114,8 +154,8 @@ class PoseCamera(anywidget.AnyWidget):
     Examples
     --------
     >>> cam = PoseCamera(fps_cap=15)
-    >>> cam.status, cam.fps_cap
-    ('idle', 15.0)
+    >>> cam.status, cam.fps_cap, cam.inference
+    ('idle', 15.0, 'auto')
     """
 
     _esm = bundle(STATIC / "pose_camera.js")
@@ -124,11 +164,17 @@ class PoseCamera(anywidget.AnyWidget):
     test = t.Unicode("").tag(sync=True)
     source = t.Unicode("").tag(sync=True)
     model = t.Enum(("lite", "full", "heavy"), default_value="lite").tag(sync=True)
+    inference = t.Enum(("auto", "browser", "kernel"), default_value="auto").tag(sync=True)
+    inference_active = t.Unicode("").tag(sync=True)
+    browser_delegate = t.Enum(("CPU", "GPU"), default_value="CPU").tag(sync=True)
     max_people = t.Int(1, min=1).tag(sync=True)
     width = t.Int(640).tag(sync=True)
     height = t.Int(480).tag(sync=True)
     fps_cap = t.Float(30.0).tag(sync=True)
     jpeg_quality = t.Float(0.8).tag(sync=True)
+    send_max_side = t.Int(SEND_MAX_SIDE, min=0).tag(sync=True)
+    encode_in_worker = t.Bool(False).tag(sync=True)
+    frame_clock = t.Enum(("video", "timer"), default_value="video").tag(sync=True)
     timeout_ms = t.Int(2000).tag(sync=True)
     mirror = t.Bool(True).tag(sync=True)
     record = t.Bool(False).tag(sync=True)
@@ -153,7 +199,14 @@ class PoseCamera(anywidget.AnyWidget):
     #: visible), skeleton drawn: the view shows it (not an empty stage) until Play; "" before.
     poster = t.Unicode("").tag(sync=True)
 
-    def __init__(self, *, protocol_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        protocol_options: dict[str, Any] | None = None,
+        runtime_dir: str | Path | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._runtime_dir = web.RUNTIME_DIR if runtime_dir is None else Path(runtime_dir)
         self._engine = Engine(
             test=str(kwargs.get("test", "")),
             options=protocol_options,
@@ -238,9 +291,15 @@ class PoseCamera(anywidget.AnyWidget):
         self._takes.clear()
         self.takes = []
 
-    def process_frame(self, rgb: np.ndarray, t: float) -> FrameResult:
-        """Analyse one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s (see :class:`Engine`)."""
-        return self._after_frame(self._engine.process_frame(rgb, t))
+    def process_frame(
+        self, rgb: np.ndarray, t: float, *, image_size: tuple[int, int] | None = None
+    ) -> FrameResult:
+        """Analyse one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s (see :class:`Engine`).
+
+        ``image_size``: the captured picture's ``(width, height)`` when the frame was sent
+        smaller (see :meth:`course.live.Engine.process_frame`).
+        """
+        return self._after_frame(self._engine.process_frame(rgb, t, image_size=image_size))
 
     def _after_frame(self, result: FrameResult) -> FrameResult:
         """Publish one frame's outcome: status trait, frame callbacks, the final result."""
@@ -377,7 +436,12 @@ class PoseCamera(anywidget.AnyWidget):
                 return
             self._on_camera_state(report)
             return
+        start = time.perf_counter()
         reply, out = self.handle_message(content, buffers)
+        if reply.get("type") == "pose":
+            # the kernel's whole share of the round trip (parse, decode, engine, reply), ms:
+            # the page subtracts it from the round trip to get the transport time
+            reply["kernel_ms"] = round((time.perf_counter() - start) * 1e3, 2)
         self.send(reply, buffers=out or None)
 
     def _on_camera_state(self, report: msgs.CameraReport) -> None:
@@ -410,7 +474,16 @@ class PoseCamera(anywidget.AnyWidget):
             if req.kind == "ping":
                 return {"type": "pong", "id": req.id, "ready": self.ready}, []
             if req.kind == "frame":
-                return self._reply_frame(req, decode_jpeg(req.payload))
+                start = time.perf_counter()
+                rgb = decode_jpeg(req.payload)
+                decode_ms = (time.perf_counter() - start) * 1e3
+                reply, out = self._reply_frame(req, rgb)
+                reply["decode_ms"] = round(decode_ms, 2)
+                return reply, out
+            if req.kind == "landmarks":
+                return self._reply_landmarks(req)
+            if req.kind == "asset":
+                return self._reply_asset(req)
             if req.kind == "next":
                 return self._reply_next(req)
             return self._reply_take(req)
@@ -451,10 +524,48 @@ class PoseCamera(anywidget.AnyWidget):
     def _reply_frame(
         self, req: msgs.Request, rgb: np.ndarray
     ) -> tuple[dict[str, Any], list[bytes]]:
-        res = self.process_frame(rgb, req.t)
+        # ``w, h`` is the size captured; the browser may have sent the frame smaller
+        size = (req.width, req.height) if req.width > 0 and req.height > 0 else None
+        res = self.process_frame(rgb, req.t, image_size=size)
+        if self.error and res.pose is not None:
+            self.error = ""
+        reply, out = self._pose_payload(req.id, res, [])
+        reply["infer_ms"] = round(self._engine.last_infer_ms, 2)  # the pose model's share
+        return reply, out
+
+    def _reply_landmarks(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
+        """Browser inference: each frame's landmarks through the same engine as a frame."""
+        poses = iter(msgs.unpack_landmarks(req.payload)) if req.payload else iter(())
+        nobody = np.empty((0, msgs.LANDMARK_WIDTH), np.float32)
+        self.ready = True
+        res: FrameResult | None = None
+        for t_frame, people in zip(req.times, req.people, strict=True):
+            lm = next(poses) if people > 0 else nobody
+            res = self._after_frame(
+                self._engine.process_landmarks(
+                    lm, t_frame, image_size=(req.width, req.height), n_people=max(1, people)
+                )
+            )
+        assert res is not None  # parse_request guarantees at least one frame
         if self.error and res.pose is not None:
             self.error = ""
         return self._pose_payload(req.id, res, [])
+
+    def _reply_asset(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
+        """A file of the browser's pose runtime, or the pose model (``model:<variant>``)."""
+        try:
+            asset = web.read_asset(req.name, runtime_dir=self._runtime_dir)
+        except (OSError, ValueError) as exc:
+            raise msgs.MessageError("no_asset", str(exc), req.id) from exc
+        reply = {
+            "type": "asset",
+            "id": req.id,
+            "name": asset.name,
+            "filename": asset.filename,
+            "version": asset.version,
+            "size": len(asset.data),
+        }
+        return reply, [asset.data]
 
     def _reply_next(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
         if not self.source:

@@ -145,6 +145,9 @@ class SelfTest(ipywidgets.VBox):
         the learner asks.
     log_path
         SQLite file of the log (default: ``course.progress.default_path()``).
+    inference
+        Where the pose model runs: ``"auto"`` (default), ``"browser"`` or ``"kernel"`` (see
+        :class:`PoseCamera`).
     camera
         Extra keyword arguments for the :class:`PoseCamera` (``width``, ``fps_cap``...).
     **protocol_options
@@ -170,6 +173,7 @@ class SelfTest(ipywidgets.VBox):
         save: bool = False,
         log_path: str | Path | None = None,
         camera: dict[str, Any] | None = None,
+        inference: str = "auto",
         **protocol_options: Any,
     ) -> None:
         cls = get(test)
@@ -187,7 +191,10 @@ class SelfTest(ipywidgets.VBox):
             limitations=list(cls.limitations),
         )
         self.camera = PoseCamera(
-            test=test, source=source, protocol_options=protocol_options, **(camera or {})
+            test=test,
+            source=source,
+            protocol_options=protocol_options,
+            **{"inference": inference, **(camera or {})},
         )
         self.save = save
         self.log_path = None if log_path is None else Path(log_path)

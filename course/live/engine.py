@@ -123,6 +123,8 @@ class Engine:
         self._last_t = -math.inf
         self._offset = 0.0
         self.frames = 0
+        #: Time the pose model took on the last kernel-inferred frame, ms (profiling).
+        self.last_infer_ms = 0.0
         self._recorder: TakeRecorder | None = None
         self.test = test
         self.reset(test=test)  # fails now, not on the first frame, if a name or option is wrong
@@ -195,16 +197,29 @@ class Engine:
         self._last_t = ts
         return ts
 
-    def process_frame(self, rgb: NDArray[np.uint8], t: float) -> FrameResult:
-        """Kernel inference: run one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s."""
+    def process_frame(
+        self, rgb: NDArray[np.uint8], t: float, *, image_size: tuple[int, int] | None = None
+    ) -> FrameResult:
+        """Kernel inference: run one ``(h, w, 3)`` uint8 RGB frame taken at ``t`` s.
+
+        ``image_size`` is the ``(width, height)`` in px of the picture the frame stands for,
+        when it was sent smaller than captured (the live camera sends frames at the size the
+        model needs): the pose's pixel units then refer to the captured picture, as if it had
+        been analysed at full size. Default: the frame's own size.
+        """
         start = time.perf_counter()
+        size = (rgb.shape[1], rgb.shape[0]) if image_size is None else _check_size(image_size)
         self.prepare()
         assert self._tracker is not None
         ts = self._stream_time(float(t))
+        infer_start = time.perf_counter()
         pose = self._tracker.frame(rgb, ts)
+        self.last_infer_ms = (time.perf_counter() - infer_start) * 1e3
+        if pose is not None and pose.image_size != size:
+            pose = replace(pose, image_size=size)
         if self._recorder is not None:
             jpeg = encode_jpeg(rgb) if self._recorder.keep_video else b""
-            self._recorder.add(ts, pose, (rgb.shape[1], rgb.shape[0]), jpeg)
+            self._recorder.add(ts, pose, size, jpeg)
         return self._analyse(pose, float(t), ts, start)
 
     def process_landmarks(
@@ -376,3 +391,12 @@ def _check_people(n: int) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"max_people must be a positive whole number (1 or 2); got {n!r}.")
     return n
+
+
+def _check_size(size: tuple[int, int]) -> tuple[int, int]:
+    w, h = size
+    if isinstance(w, bool) or isinstance(h, bool) or int(w) != w or int(h) != h or w < 1 or h < 1:
+        raise ValueError(
+            f"image_size must be (width, height) in whole pixels, both at least 1; got {size!r}."
+        )
+    return int(w), int(h)

@@ -1,12 +1,15 @@
-// PoseCamera view: camera -> JPEG -> kernel (one frame in flight) -> landmarks -> overlay.
+// PoseCamera view: camera -> JPEG -> kernel (one frame in flight) -> landmarks -> overlay; or, in
+// browser inference, camera -> pose Worker -> overlay at once, landmarks -> kernel -> feedback.
 // Plain ES module for anywidget; widgets/_esm.py inlines the sibling modules it imports, because
 // anywidget loads the view from a string. Traits carry settings and the kernel's state
 // (`status`, `error`, `result` are written by the kernel only); custom messages carry frames,
 // poses and the camera's state (see pose_messages.js and widgets/_messages.py).
 
+import { createStageLog, sendSize, stageTimes, startKernelCapture } from "./pose_capture.js";
 import { h } from "./pose_dom.js";
 import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sideLine, skeletonPlan, textSize } from "./pose_draw.js";
 import { fullBox } from "./pose_geometry.js";
+import { createBrowserPose, landmarksBatch, readyToSend } from "./pose_inference.js";
 import { cameraError, cameraReport, createRequester, frameRequest, poseParts } from "./pose_messages.js";
 import { createPoster, posterView } from "./pose_poster.js";
 import { createReplay } from "./pose_replay.js";
@@ -16,8 +19,9 @@ import { bannerKind, isLive, pct, replyTimeout, step, streamFigures } from "./po
 /** @typedef {{ get(k: string): any, set(k: string, v: any): void, save_changes(): void,
  *   on(ev: string, cb: Function): void, off(ev: string, cb?: Function): void,
  *   send(content: object, callbacks?: any, buffers?: ArrayBuffer[]): void }} Model */
+/** @typedef {import("./pose_capture.js").Stamps} Stamps */
 /** @typedef {{ lm: Float32Array | null, msg: any, t0: number, drawn: boolean,
- *   frame: ImageBitmap | null, row: number[] }} Latest */
+ *   frame: ImageBitmap | null, stamps: Stamps | null, row: number[] | null }} Latest */
 
 const BUSY_MESSAGE = "Kernel busy or restarting: frames are paused and resume by themselves " +
   "when it answers. If you restarted the kernel, run the cell again.";
@@ -39,6 +43,9 @@ function render({ model, el }) {
   /** @type {any} */ (root).rflLatencies = [];
   // per answered frame, for benchmarks (ms, page clock): [id, capture, encoded, sent, answered, drawn]
   /** @type {number[][]} */ const trace = /** @type {any} */ (root).rflTrace = [];
+  // where each camera frame's time went, for benchmarks (never shown to the learner)
+  const stageLog = createStageLog();
+  /** @type {any} */ (root).rflStages = stageLog.rows;
   el.appendChild(root);
 
   // --- DOM ---------------------------------------------------------------------------------
@@ -72,21 +79,22 @@ function render({ model, el }) {
   const banner = h("div", "rfl-banner");
   banner.setAttribute("role", "alert");
   banner.hidden = true;
+  const note = h("div", "rfl-note"); // where the pose model runs, and why (pose_inference.js)
+  note.hidden = true;
   const feedback = h("div", "rfl-feedback");
   feedback.setAttribute("aria-live", "polite");
   const takesBox = h("div", "rfl-takes");
   const poster = createPoster(); // stands in for the stage while nothing streams
-  root.append(bar, poster.el, stage, banner, feedback, takesBox);
+  root.append(bar, poster.el, stage, banner, note, feedback, takesBox);
   const octx = /** @type {CanvasRenderingContext2D} */ (overlay.getContext("2d"));
   const fctx = /** @type {CanvasRenderingContext2D} */ (frameCanvas.getContext("2d"));
-  const capture = document.createElement("canvas");
-  const cctx = /** @type {CanvasRenderingContext2D} */ (capture.getContext("2d"));
 
   // --- state -------------------------------------------------------------------------------
   /** @type {MediaStream | null} */ let stream = null;
   let state = "idle"; // pose_state.js
   let mode = "camera";
-  /** @type {{ id: number, t0: number, ready: number, sent: number, timer: any } | null} */ let inFlight = null;
+  /** @type {{ id: number, t0: number, sent: number, timer: any, stamps: Stamps | null } | null} */
+  let inFlight = null;
   let nextId = 0;
   const newId = () => ++nextId;
   let lastSend = -1e9;
@@ -100,6 +108,11 @@ function render({ model, el }) {
   /** @type {number[]} */ const procMs = [];
   let raf = 0;
   let disposed = false;
+  // browser inference (pose_inference.js): the worker and its frame loop; the newest landmarks
+  // waiting for the kernel (one message in flight; a newer pose replaces a waiting one)
+  let inferMode = "kernel";
+  /** @type {import("./pose_inference.js").PendingPose[]} */ let pendingLm = [];
+  /** @type {any} */ let kernelMsg = null;
   const running = () => isLive(state);
 
   /** Write traits the browser owns (never status, error or result: the kernel writes those). */
@@ -187,6 +200,7 @@ function render({ model, el }) {
   }
 
   function stopTracks() {
+    stopCapture();
     stream?.getTracks().forEach((tr) => tr.stop());
     stream = null;
     video.srcObject = null;
@@ -207,19 +221,67 @@ function render({ model, el }) {
       return;
     }
     if (disposed || state !== "starting") return; // stopped or closed while the camera opened
+    const choice = await chooseAndLoad();
+    if (disposed || state !== "starting") return;
+    if (choice.mode === "error") {
+      stopTracks();
+      root.dataset.error = "inference";
+      go({ type: "failed", code: "inference", detail: choice.note }, choice.note);
+      setIndicator();
+      return;
+    }
     video.hidden = mode !== "camera";
     frameCanvas.hidden = mode === "camera";
     go({ type: "opened" });
+    updateStats();
+    note.hidden = !choice.note;
+    note.textContent = choice.note ? `ℹ ${choice.note}` : "";
     setIndicator();
+    if (inferMode === "browser") browserPose.start(onBrowserPose, (e) => showBanner("err", `Pose in the browser failed: ${e.message}`));
+    else if (mode === "camera") startCapture(); // kernel inference: frames to the kernel
     pump();
+  }
+
+  // --- browser inference: the pose model in a Worker, landmarks to the kernel -------------
+  /** Pick the inference mode and load the browser model if it is chosen (pose_inference.js). */
+  async function chooseAndLoad() {
+    const choice = await browserPose.choose(model.get("inference"), mode !== "camera");
+    inferMode = choice.mode;
+    setTraits({ inference_active: inferMode });
+    return choice;
+  }
+
+  /** The browser's own pose of a frame: drawn at once, sent to the kernel for feedback. */
+  function onBrowserPose(/** @type {import("./pose_inference.js").BrowserPose} */ pose, /** @type {number} */ t0) {
+    replyTimes.push(performance.now());
+    sizeCanvases(pose.w, pose.h);
+    if (pose.found) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
+    latest = { lm: pose.found ? pose.lm : null, msg: kernelMsg ?? {}, t0, drawn: false, frame: null, stamps: null, row: null };
+    paint();
+    pendingLm.push({ t0, w: pose.w, h: pose.h, n: pose.n, lm: pose.lm });
+    if (pendingLm.length > 8) pendingLm.shift(); // a kernel that long away gets the newest 8
+    sendLandmarks();
+  }
+
+  /** The waiting landmarks as one message (one in flight; pose_inference.js paces them). */
+  function sendLandmarks() {
+    if (inFlight || state !== "streaming" || !readyToSend(pendingLm, performance.now())) return;
+    const frames = pendingLm;
+    pendingLm = [];
+    const id = newId();
+    const { content, buffer } = landmarksBatch(id, frames);
+    root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + buffer.byteLength);
+    transmit(id, frames[frames.length - 1].t0, content, buffer.byteLength ? [buffer] : []);
   }
 
   /** @param {import("./pose_state.js").Event} event @param {string} [message] */
   function stop(event = { type: "stop" }, message = "") {
+    browserPose.stop();
+    pendingLm = [];
+    kernelMsg = null;
     if (inFlight) clearTimeout(inFlight.timer);
     inFlight = null;
     clearTimeout(pumpTimer);
-    clearTimeout(prepTimer);
     prepared = null;
     clearInterval(pingTimer);
     pingTimer = null;
@@ -236,39 +298,38 @@ function render({ model, el }) {
     pumpTimer = setTimeout(pump, Math.max(0, ms));
   }
 
-  /** @type {{ t0: number, buf: ArrayBuffer, w: number, h: number, ready: number } | null} */ let prepared = null;
-  let encoding = false;
-  let lastCapture = -1e9;
-  /** @type {any} */ let prepTimer = null;
+  /** @type {import("./pose_capture.js").Prepared | null} */ let prepared = null;
   /** @type {number[]} */ const roundTrips = [];
+  /** @type {ReturnType<typeof startKernelCapture> | null} */ let capture = null;
 
-  // Camera frames: the next frame is captured and JPEG-encoded while the kernel analyses the
-  // current one (still ONE frame in flight to the kernel), timed to be ready when the answer
-  // is due, so encoding overlaps analysis without making frames wait.
-  async function prepare() {
-    clearTimeout(prepTimer);
-    if (state !== "streaming" || disposed || encoding || prepared || mode !== "camera") return;
-    const gap = 1000 / Math.max(1, model.get("fps_cap"));
-    const now = performance.now();
-    if (now - lastCapture < gap) { prepTimer = setTimeout(prepare, gap - (now - lastCapture)); return; }
-    if (video.readyState < 2 || !video.videoWidth) { prepTimer = setTimeout(prepare, 30); return; }
-    encoding = true;
-    lastCapture = now;
-    try {
-      const scale = Math.min(1, model.get("width") / video.videoWidth, model.get("height") / video.videoHeight);
-      const w = Math.round(video.videoWidth * scale), hh = Math.round(video.videoHeight * scale);
-      if (capture.width !== w || capture.height !== hh) { capture.width = w; capture.height = hh; }
-      cctx.drawImage(video, 0, 0, w, hh);
-      const blob = await new Promise((res) => capture.toBlob(res, "image/jpeg", model.get("jpeg_quality")));
-      if (!blob || !running() || disposed) return;
-      const buf = await /** @type {Blob} */ (blob).arrayBuffer();
-      encodeMs.push(performance.now() - now);
-      if (encodeMs.length > 60) encodeMs.shift();
-      prepared = { t0: now, buf, w, h: hh, ready: performance.now() };
-    } finally {
-      encoding = false;
-    }
-    sendPrepared();
+  // Camera frames to the kernel (pose_capture.js): grabbed as the camera presents them, scaled
+  // to `send_max_side`, JPEG-encoded while the kernel analyses the previous one.
+  // Still ONE frame in flight: a frame encoded while the kernel is busy waits for the reply.
+  function startCapture() {
+    stopCapture();
+    capture = startKernelCapture({
+      video,
+      settings: () => ({ fpsCap: model.get("fps_cap"), width: model.get("width"),
+        height: model.get("height"), maxSide: model.get("send_max_side"),
+        quality: model.get("jpeg_quality"), worker: !!model.get("encode_in_worker"),
+        clock: model.get("frame_clock") }),
+      wanted: () => state === "streaming" && !disposed && mode === "camera",
+      inFlightSince: () => (inFlight ? inFlight.sent : null),
+      rttMs: () => (roundTrips.length ? pct(roundTrips, 50) : 0),
+      onReady: (p) => {
+        encodeMs.push(p.stamps.encoded - p.stamps.grabbed);
+        if (encodeMs.length > 60) encodeMs.shift();
+        prepared = p;
+        sendPrepared();
+      },
+      onError: (text) => { if (running()) showBanner("err", text); },
+      show: (key, value) => { root.dataset[key] = value; },
+    });
+  }
+
+  function stopCapture() {
+    capture?.stop();
+    capture = null;
   }
 
   function sendPrepared() {
@@ -277,17 +338,19 @@ function render({ model, el }) {
     prepared = null;
     const id = newId();
     root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + p.buf.byteLength);
-    sizeCanvases(p.w, p.h);
-    transmit(id, p.t0, frameRequest(id, p.t0, p.w, p.h), [p.buf], p.ready);
-    // start the next capture so that it is encoded just when this answer should arrive
-    const lead = roundTrips.length ? pct(roundTrips, 50) - pct(encodeMs, 50) - 2 : 0;
-    prepTimer = setTimeout(prepare, Math.max(0, lead));
+    // the overlay keeps the video's own size: landmarks are normalised, whatever size was sent
+    const shown = sendSize(video.videoWidth || p.w, video.videoHeight || p.h,
+      model.get("width"), model.get("height"), 0);
+    sizeCanvases(shown.w, shown.h);
+    p.stamps.sent = performance.now();
+    // w, h: the size captured, which the pose's pixel units refer to (the JPEG may be smaller)
+    transmit(id, p.t0, frameRequest(id, p.t0, shown.w, shown.h), [p.buf], p.stamps);
   }
 
   /** @param {number} id @param {number} t0 @param {any} content @param {ArrayBuffer[]} buffers
-   * @param {number} [ready] when the frame was encoded (default: captured) */
-  function transmit(id, t0, content, buffers, ready = t0) {
-    inFlight = { id, t0, ready, sent: performance.now(), timer: null };
+   * @param {Stamps | null} [stamps] */
+  function transmit(id, t0, content, buffers, stamps = null) {
+    inFlight = { id, t0, sent: performance.now(), timer: null, stamps };
     lastSend = t0;
     // the first frame also loads the pose model in the kernel: give it longer
     const limit = answered
@@ -303,9 +366,9 @@ function render({ model, el }) {
 
   function pump() {
     if (state !== "streaming" || inFlight || disposed) return;
+    if (mode === "camera" && inferMode === "browser") return sendLandmarks();
     if (mode === "camera") {
-      if (prepared) sendPrepared();
-      else prepare();
+      sendPrepared(); // or the next camera frame will be sent once encoded
       return;
     }
     const gap = 1000 / Math.max(1, model.get("fps_cap"));
@@ -365,11 +428,13 @@ function render({ model, el }) {
     }
     answered = true;
     const t0 = inFlight.t0;
-    const row = [msg.id, t0, inFlight.ready, inFlight.sent, performance.now(), NaN];
+    const stamps = inFlight.stamps;
+    if (stamps) stamps.received = performance.now();
+    const row = [msg.id, t0, stamps?.encoded ?? t0, inFlight.sent, performance.now(), NaN];
     if (trace.length < 200000) trace.push(row);
     inFlight = null;
     resume();
-    replyTimes.push(performance.now());
+    if (inferMode !== "browser" || mode !== "camera") replyTimes.push(performance.now());
     root.dataset.frames = String(Number(root.dataset.frames) + 1);
     if (msg.type === "error") {
       root.dataset.lastError = msg.code;
@@ -386,8 +451,13 @@ function render({ model, el }) {
         frame = await createImageBitmap(new Blob([parts.frame], { type: "image/jpeg" }));
         sizeCanvases(frame.width, frame.height);
       }
-      if (parts.landmarks) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
-      latest = { lm: parts.landmarks, msg, t0, drawn: false, frame, row };
+      if (mode === "camera" && inferMode === "browser") {
+        kernelMsg = msg; // the browser drew its own landmarks already; numbers and feedback follow
+        if (latest) latest.msg = msg;
+      } else {
+        if (parts.landmarks) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
+        latest = { lm: parts.landmarks, msg, t0, drawn: false, frame, stamps, row };
+      }
       // the kernel sets the status trait from the same frame; the page only shows it
       const status = msg.status || (parts.landmarks ? "streaming" : "no_person");
       if (status !== root.dataset.status || (msg.message && banner.textContent.indexOf(msg.message) < 0)) {
@@ -403,6 +473,10 @@ function render({ model, el }) {
   // --- drawing at display rate -------------------------------------------------------------
   function draw() {
     raf = requestAnimationFrame(draw);
+    paint();
+  }
+
+  function paint() {
     const r = latest;
     if (!r || r.drawn) return;
     r.drawn = true;
@@ -422,8 +496,10 @@ function render({ model, el }) {
     paintTextBox(octx, numbers.length && side ? [side, ...numbers] : numbers, 8, 8);
     const footer = footerLine(r.msg);
     if (footer) paintTextBox(octx, [footer], 8, hh - textSize(w, hh) * 2.2);
-    const latency = performance.now() - r.t0;
-    r.row[5] = r.t0 + latency;
+    const now = performance.now();
+    if (r.stamps) stageLog.push(stageTimes({ ...r.stamps, drawn: now }, r.msg));
+    if (r.row) r.row[5] = now;
+    const latency = now - r.t0;
     latencies.push(latency);
     if (latencies.length > 120) latencies.shift();
     // every latency of the session (for benchmarks), capped to bound memory
@@ -431,21 +507,27 @@ function render({ model, el }) {
     if (all.length < 200000) all.push(latency);
   }
 
-  const statsTimer = setInterval(() => {
+  // the stats line (fps, latency, where the pose runs): every second, and once when streaming
+  // starts, so it says at once where the pose runs
+  function updateStats() {
     const now = performance.now();
     while (replyTimes.length && replyTimes[0] < now - 2000) replyTimes.shift();
     const { fps, p50, p95, encodeP50, kernelP50 } = streamFigures({ now, replyTimes, latencies, encodeMs, procMs });
-    const shown = { fps, latencyP50: p50, latencyP95: p95, encodeP50, kernelP50 };
+    const shown = { fps, latencyP50: p50, latencyP95: p95, encodeP50, kernelP50, inferP50: browserPose.inferP50() };
     for (const [k, v] of Object.entries(shown)) root.dataset[k] = v.toFixed(1);
-    stats.textContent = running() ? `${fps.toFixed(1)} fps · ${p50.toFixed(0)} ms (p95 ${p95.toFixed(0)})` : "";
+    const where = inferMode === "browser" ? " · pose in this browser" : " · pose in the kernel";
+    stats.textContent = running() ? `${fps.toFixed(1)} fps · ${p50.toFixed(0)} ms (p95 ${p95.toFixed(0)})${where}` : "";
     if (running() && model.get("active_view") === viewId) {
       setTraits({ fps: Math.round(fps * 10) / 10, latency_p50_ms: Math.round(p50 * 10) / 10,
         latency_p95_ms: Math.round(p95 * 10) / 10 });
     }
-  }, 1000);
+  }
+  const statsTimer = setInterval(updateStats, 1000);
 
   // --- recorded takes ----------------------------------------------------------------------
   const requests = createRequester({ send: (c) => send(c), nextId: newId, timeoutMs: REPLAY_TIMEOUT_MS });
+  const browserPose = createBrowserPose({ model, video, root, showBanner,
+    request: (c, ms) => requests.request(c, ms) });
   const replay = createReplay({ model, box: takesBox, request: (c) => requests.request(c) });
 
   // --- wiring ------------------------------------------------------------------------------
@@ -507,9 +589,10 @@ function render({ model, el }) {
     clearInterval(statsTimer);
     clearInterval(pingTimer);
     clearTimeout(pumpTimer);
-    clearTimeout(prepTimer);
+    stopCapture();
     replay.dispose();
     requests.dispose();
+    browserPose.dispose();
     for (const [el, ev, fn] of domListeners) el.removeEventListener(ev, fn);
     for (const [ev, fn] of modelListeners) model.off(ev, fn);
     if (model.get("active_view") === viewId) setTraits({ active_view: "" });

@@ -1,0 +1,144 @@
+// node --test: which inference runs, the landmarks envelope, and the frame loop's pacing
+// (one frame in the worker, no frame analysed twice, the fps cap).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  LANDMARKS_WAIT_MS, afterLoadFailure, chooseInference, inferenceSupport, landmarksBatch, readyToSend,
+  startFrameLoop,
+} from "../pose_inference.js";
+
+const FULL = {
+  WebAssembly, Worker: function Worker() {}, OffscreenCanvas: function OffscreenCanvas() {},
+  createImageBitmap: () => null,
+};
+
+test("inferenceSupport lists exactly what is missing", () => {
+  assert.deepEqual(inferenceSupport(FULL), { ok: true, missing: [] });
+  const bare = { ...FULL, Worker: undefined, OffscreenCanvas: undefined };
+  assert.deepEqual(inferenceSupport(bare), { ok: false, missing: ["Web Workers", "OffscreenCanvas"] });
+  const badWasm = { ...FULL, WebAssembly: { validate: () => { throw new Error("blocked"); } } };
+  assert.deepEqual(inferenceSupport(badWasm).missing, ["WebAssembly"]);
+});
+
+test("chooseInference: auto falls back with a reason, browser refuses, sources stay in the kernel", () => {
+  const ok = { ok: true, missing: [] };
+  const lacking = { ok: false, missing: ["WebAssembly"] };
+  assert.deepEqual(chooseInference("auto", ok, false), { mode: "browser", note: "" });
+  assert.deepEqual(chooseInference("browser", ok, false), { mode: "browser", note: "" });
+  assert.deepEqual(chooseInference("kernel", ok, false), { mode: "kernel", note: "" });
+  assert.deepEqual(chooseInference("browser", ok, true), { mode: "kernel", note: "" });
+  const video = chooseInference("auto", ok, false, true);
+  assert.equal(video.mode, "kernel");
+  assert.match(video.note, /record_video=True/);
+  assert.equal(chooseInference("browser", ok, false, true).mode, "browser");
+  const auto = chooseInference("auto", lacking, false);
+  assert.equal(auto.mode, "kernel");
+  assert.match(auto.note, /lacks WebAssembly/);
+  const strict = chooseInference("browser", lacking, false);
+  assert.equal(strict.mode, "error");
+  assert.match(strict.note, /lacks WebAssembly.*inference='kernel'/);
+});
+
+test("afterLoadFailure names what failed in both modes", () => {
+  const why = "loading the pose model pose_landmarker_lite.task failed: bad zip";
+  const auto = afterLoadFailure("auto", why);
+  assert.equal(auto.mode, "kernel");
+  assert.ok(auto.note.includes(why));
+  const strict = afterLoadFailure("browser", why);
+  assert.equal(strict.mode, "error");
+  assert.ok(strict.note.includes(why) && strict.note.includes("inference='kernel'"));
+});
+
+test("readyToSend pairs frames at the camera's rate and sends a lone frame after a wait", () => {
+  const pose = (t0) => ({ t0, w: 640, h: 480, n: 1, lm: new Float32Array(132) });
+  assert.equal(readyToSend([], 1000), false);
+  assert.equal(readyToSend([pose(1000)], 1030), false);
+  assert.equal(readyToSend([pose(1000)], 1000 + LANDMARKS_WAIT_MS), true);
+  assert.equal(readyToSend([pose(1000), pose(1033)], 1040), true);
+});
+
+test("landmarksBatch packs the frames with someone, oldest first", () => {
+  const a = new Float32Array(132).fill(1), c = new Float32Array(132).fill(3);
+  const frames = [
+    { t0: 1000, w: 640, h: 480, n: 1, lm: a },
+    { t0: 1033, w: 640, h: 480, n: 0, lm: new Float32Array(132).fill(2) },
+    { t0: 1066, w: 320, h: 240, n: 2, lm: c },
+  ];
+  const { content, buffer } = landmarksBatch(5, frames);
+  assert.deepEqual(content, { type: "landmarks", id: 5, t: [1, 1.033, 1.066], w: 320, h: 240, n: [1, 0, 2] });
+  const values = new Float32Array(buffer);
+  assert.equal(values.length, 2 * 132);
+  assert.equal(values[0], 1);
+  assert.equal(values[132], 3);
+  assert.equal(landmarksBatch(6, [frames[1]]).buffer.byteLength, 0);
+});
+
+/** A video element whose frames the test presents one by one. */
+function fakeVideo() {
+  const callbacks = new Map();
+  let handle = 0;
+  let presented = 0;
+  return {
+    readyState: 4, videoWidth: 640, videoHeight: 480,
+    requestVideoFrameCallback(cb) { callbacks.set(++handle, cb); return handle; },
+    cancelVideoFrameCallback(h) { callbacks.delete(h); },
+    present() {
+      presented += 1;
+      const due = [...callbacks.values()];
+      callbacks.clear();
+      due.forEach((cb) => cb(0, { presentedFrames: presented }));
+    },
+    get waiting() { return callbacks.size; },
+  };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+test("startFrameLoop keeps one frame in the worker and never sends a frame twice", async () => {
+  const video = fakeVideo();
+  let clock = 0;
+  const grabbed = [];
+  const inWorker = [];
+  const poses = [];
+  let release = null;
+  const stop = startFrameLoop({
+    video, size: () => ({ w: 320, h: 240 }), gapMs: () => 0, now: () => clock,
+    grab: async (_v, w, h) => { grabbed.push([w, h]); return { close() {} }; },
+    detect: (bitmap, t) => new Promise((resolve) => {
+      inWorker.push(t);
+      release = () => resolve({ found: true, n: 1, w: 320, h: 240, t, ms: 5, lm: new Float32Array(132) });
+    }),
+    onPose: (pose, t0) => poses.push(t0),
+    onError: (e) => assert.fail(e),
+  });
+  clock = 10; video.present(); await settle();
+  assert.equal(inWorker.length, 1);
+  clock = 43; video.present(); await settle(); // the worker is busy: this frame is skipped
+  assert.equal(inWorker.length, 1);
+  clock = 50; release(); await settle(); await settle();
+  // the newest frame (43 ms) had already been presented: it goes in at once, at the grab time
+  assert.deepEqual(poses, [10]);
+  assert.equal(inWorker.length, 2);
+  assert.equal(inWorker[1], 50);
+  release(); await settle(); await settle();
+  assert.equal(inWorker.length, 2, "no new frame was presented: nothing is sent twice");
+  assert.deepEqual(grabbed[0], [320, 240]);
+  stop();
+  assert.equal(video.waiting, 0);
+});
+
+test("startFrameLoop respects the fps cap", async () => {
+  const video = fakeVideo();
+  let clock = 0;
+  const sent = [];
+  const stop = startFrameLoop({
+    video, size: () => ({ w: 64, h: 48 }), gapMs: () => 100, now: () => clock,
+    grab: async () => ({ close() {} }),
+    detect: async (b, t) => { sent.push(t); return { found: false, n: 0, w: 64, h: 48, t, ms: 1, lm: new Float32Array(132) }; },
+    onPose: () => {}, onError: (e) => assert.fail(e),
+  });
+  for (let i = 1; i <= 9; i++) { clock = i * 33; video.present(); await settle(); await settle(); }
+  stop();
+  assert.deepEqual(sent, [33, 165, 297]);
+});
