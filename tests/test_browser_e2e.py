@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import sqlite3
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,27 +99,6 @@ PHASE_LOG_JS = """() => {
   new MutationObserver(log).observe(root, {attributes: true, subtree: true, childList: true});
   log();
 }"""
-
-
-def make_cropped_y4m(src: Path, dst: Path, crop: str, start_s: float, seconds: float) -> Path:
-    """``seconds`` of ``src`` from ``start_s``, cropped (ffmpeg ``crop=``), as a 640x480 y4m."""
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise RuntimeError("ffmpeg is needed to make the fake camera clip: apt-get install ffmpeg")
-    vf = (
-        f"crop={crop},scale=640:480:force_original_aspect_ratio=decrease,"
-        "pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30"
-    )
-    subprocess.run(
-        [
-            *(ffmpeg, "-v", "error", "-y", "-ss", str(start_s), "-i", str(src)),
-            *("-t", str(seconds), "-vf", vf, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"),
-            str(dst),
-        ],
-        check=True,
-        timeout=120,
-    )
-    return dst
 
 
 @pytest.fixture(scope="module")
@@ -310,8 +287,12 @@ def mission_context(pw: Any, work: Path) -> Iterator[Any]:
         def get(clip: str) -> Any:
             if clip not in contexts:
                 name, crop, start, seconds = MISSION_CLIPS[clip]
-                y4m = make_cropped_y4m(
-                    media.fetch(name), work / f"{clip}.y4m", crop, start, seconds
+                y4m = H.make_y4m(
+                    media.fetch(name),
+                    work / f"{clip}.y4m",
+                    crop=crop,
+                    start_s=start,
+                    seconds=seconds,
                 )
                 contexts[clip] = stack.enter_context(H.browser(pw, work, camera=y4m))
             return contexts[clip]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,25 +62,8 @@ HEARTBEAT_JS = """async (ms) => {
 
 def crop_y4m(dst: Path, crop: str, start: float, seconds: float, *, still: bool = False) -> Path:
     """A 640x480 30 fps y4m of the walker clip (``still``: its first frame, repeated)."""
-    ffmpeg = shutil.which("ffmpeg")
-    assert ffmpeg, "ffmpeg is needed for the fake camera: apt-get install ffmpeg"
-    vf = (
-        f"crop={crop},scale=640:480:force_original_aspect_ratio=decrease,"
-        "pad=640:480:(ow-iw)/2:(oh-ih)/2,fps=30"
-    )
-    if still:
-        vf += ",trim=end_frame=1,loop=loop=29:size=1:start=0"
     src = media.fetch(WALKER[0])
-    subprocess.run(
-        [
-            *(ffmpeg, "-v", "error", "-y", "-ss", str(start), "-i", str(src)),
-            *("-t", str(seconds), "-vf", vf, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"),
-            str(dst),
-        ],
-        check=True,
-        timeout=120,
-    )
-    return dst
+    return H.make_y4m(src, dst, start_s=start, seconds=seconds, crop=crop, still=still)
 
 
 @pytest.fixture(scope="module")

@@ -50,18 +50,32 @@ def free_port() -> int:
 
 
 def make_y4m(
-    src: Path, dst: Path, *, start_s: float = 0.0, seconds: float = 4.0, fps: int = 30
+    src: Path,
+    dst: Path,
+    *,
+    start_s: float = 0.0,
+    seconds: float = 4.0,
+    fps: int = 30,
+    crop: str = "",
+    still: bool = False,
 ) -> Path:
-    """Convert ``seconds`` of video ``src`` from ``start_s`` to a 640x480 y4m fake-camera clip."""
+    """Convert ``seconds`` of video ``src`` from ``start_s`` to a 640x480 y4m fake-camera clip.
+
+    ``crop``: an ffmpeg ``crop=`` argument applied first (``"w:h:x:y"``); ``still``: only the
+    clip's first frame (Chromium's fake camera loops the file, so the picture never moves).
+    """
     if dst.is_file() and dst.stat().st_size > 0:
         return dst
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise RuntimeError("ffmpeg is needed to make the fake camera clip: apt-get install ffmpeg")
     vf = (
-        "scale=640:480:force_original_aspect_ratio=decrease,"
-        f"pad=640:480:(ow-iw)/2:(oh-ih)/2,fps={fps}"
+        (f"crop={crop}," if crop else "")
+        + "scale=640:480:force_original_aspect_ratio=decrease,"
+        + f"pad=640:480:(ow-iw)/2:(oh-ih)/2,fps={fps}"
     )
+    if still:
+        vf += f",trim=end_frame=1,loop=loop={fps - 1}:size=1:start=0"
     tmp = dst.with_suffix(".part.y4m")
     subprocess.run(
         [
