@@ -185,17 +185,10 @@ def parse_request(content: Any, buffers: Sequence[Any] | None) -> Request:
                 "MB is accepted. Lower the widget's width/height or JPEG quality.",
                 request_id,
             )
-        t = content.get("t")
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or not np.isfinite(t):
-            raise MessageError(
-                "bad_request",
-                f"frame time 't' must be a finite number of s; got {t!r}.",
-                request_id,
-            )
         return Request(
             kind="frame",
             id=request_id,
-            t=float(t),
+            t=_frame_time(content, request_id),
             width=_as_int(content, "w", request_id, default=0),
             height=_as_int(content, "h", request_id, default=0),
             payload=payload,
