@@ -7,8 +7,9 @@ demo), one after the other in the same run:
 - ``kernel``: ``widgets.PoseCamera`` as shipped, kernel inference: the browser grabs each frame
   the camera presents, scales it to ``send_max_side``, JPEG-encodes it and sends it; MediaPipe
   lite runs in the kernel;
-- ``browser``: ``PoseCamera(inference="browser")``: MediaPipe runs in the page, only landmarks go
-  up (only where the widget has that mode);
+- ``browser``: ``PoseCamera(inference="browser")``: MediaPipe runs in the page (WebAssembly, the
+  default CPU delegate), only landmarks go up; ``browser_gpu``: the same with the GPU delegate,
+  WebGL rendered in software by SwiftShader (this machine has no GPU);
 - variants of the kernel mode, each changing one thing: ``kernel_full_size`` (640x480 frames),
   ``kernel_worker`` (encoding in a Web Worker instead of on the page), ``kernel_timer`` (frames
   polled on a timer instead of as the camera presents them), ``stock`` (a stock jupyter_server,
@@ -58,6 +59,8 @@ class Variant:
     name: str
     cell: str
     nodelay: bool = True
+    #: WebGL rendered in software (SwiftShader) rather than disabled: for the GPU delegate
+    software_webgl: bool = False
 
 
 def _camera(**options: object) -> str:
@@ -71,6 +74,11 @@ VARIANTS = {
     for v in (
         Variant("kernel", _camera(inference="kernel")),
         Variant("browser", _camera(inference="browser")),
+        Variant(
+            "browser_gpu",
+            _camera(inference="browser", browser_delegate="GPU"),
+            software_webgl=True,
+        ),
         Variant("kernel_full_size", _camera(inference="kernel", send_max_side=0)),
         Variant("kernel_worker", _camera(inference="kernel", encode_in_worker=True)),
         Variant("kernel_timer", _camera(inference="kernel", frame_clock="timer")),
@@ -161,7 +169,7 @@ def measure(
     h.write_notebook(root / "bench.ipynb", [variant.cell])
     server = h.start_lab(root, work / f"home-{variant.name}", nodelay=variant.nodelay)
     try:
-        with h.browser(pw, work, camera=clip) as ctx:
+        with h.browser(pw, work, camera=clip, software_webgl=variant.software_webgl) as ctx:
             page = ctx.new_page()
             h.open_notebook(page, server, "bench.ipynb")
             h.run_all(page)

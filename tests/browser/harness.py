@@ -37,6 +37,8 @@ CHROMIUM_FLAGS = [
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 ]
+# WebGL without a GPU: SwiftShader instead of no WebGL at all (benchmarks of the GPU delegate)
+SOFTWARE_WEBGL_FLAGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 FAKE_CAMERA_FLAGS = ["--use-fake-device-for-media-stream"]
 FAKE_UI_FLAG = "--use-fake-ui-for-media-stream"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -285,14 +287,17 @@ def browser(
     allow_camera: bool = True,
     no_camera: bool = False,
     extra_args: tuple[str, ...] = (),
+    software_webgl: bool = False,
 ) -> Iterator[Any]:
     """A headless Chromium context (Playwright) with a fake camera playing ``camera`` (y4m).
 
     ``allow_camera=False`` omits the fake-UI flag, so Chromium refuses the camera
     (NotAllowedError), as when a learner clicks "Block". ``no_camera=True`` gives the page no
-    video device at all (NotFoundError).
+    video device at all (NotFoundError). ``software_webgl=True`` drops ``--disable-gpu`` and
+    renders WebGL with SwiftShader (this machine has no GPU).
     """
-    args = [*CHROMIUM_FLAGS, *extra_args]
+    flags = [f for f in CHROMIUM_FLAGS if not (software_webgl and f == "--disable-gpu")]
+    args = [*flags, *(SOFTWARE_WEBGL_FLAGS if software_webgl else []), *extra_args]
     if camera is not None and not no_camera:
         args += [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={camera}"]
     if allow_camera:
