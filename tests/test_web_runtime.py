@@ -137,6 +137,51 @@ def test_browser_landmarks_take_the_engine_path() -> None:
     cam.close()
 
 
+def test_browser_inference_refuses_to_record_video() -> None:
+    """In browser inference no camera frame reaches the kernel: asking for video frames in a
+    take is refused with what to do, however the combination is reached; the widget keeps
+    its settings."""
+    for kwargs in (
+        {"inference": "browser", "record_video": True},
+        {"record_video": True, "inference": "browser", "record": True},
+    ):
+        with pytest.raises(ValueError, match="cannot record video frames") as info:
+            PoseCamera(**kwargs)
+        assert "inference='kernel'" in str(info.value) and "'auto'" in str(info.value)
+        assert "record_video=False" in str(info.value)
+    cam = PoseCamera(inference="browser")
+    with pytest.raises(ValueError, match="inference='kernel'"):
+        cam.record_video = True
+    assert cam.record_video is False and cam.inference == "browser"
+    cam.inference = "kernel"  # now frames reach the kernel: video can be kept
+    cam.record_video = True
+    with pytest.raises(ValueError, match="cannot record video frames"):
+        cam.inference = "browser"
+    assert cam.inference == "kernel"
+    cam.inference = "auto"  # auto keeps the kernel for record_video (pose_inference.js)
+    assert (cam.inference, cam.record_video) == ("auto", True)
+    cam.close()
+
+
+def test_a_kernel_take_keeps_video_frames_and_a_browser_take_says_it_has_none() -> None:
+    """The take summary the page lists says whether video was kept."""
+    lm = np.zeros((33, 4), np.float32)
+    lm[:, 0] = np.linspace(0.4, 0.6, 33)
+    lm[:, 1] = np.linspace(0.1, 0.9, 33)
+    lm[:, 3] = 0.9
+    cam = PoseCamera(inference="browser", record=True)
+    for i in range(3):
+        cam.handle_message(
+            {"type": "landmarks", "id": i, "t": 0.1 * i, "w": 640, "h": 480, "n": 1},
+            [lm.tobytes()],
+        )
+    cam.record = False
+    assert cam.takes[0]["n_frames"] == 3 and not cam.takes[0]["has_video"]
+    reply, _ = cam.handle_message({"type": "take_frame", "id": 5, "index": 0, "frame": 0}, [])
+    assert (reply["type"], reply["code"]) == ("error", "no_frame")
+    cam.close()
+
+
 def test_a_batch_of_browser_frames_is_analysed_frame_by_frame() -> None:
     """Several frames in one message: every one goes through the engine, oldest first, and the
     reply answers the newest; the same frames one by one give the same result."""

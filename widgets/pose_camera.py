@@ -15,7 +15,6 @@ Record (landmarks only; video frames too if ``record_video=True``).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,21 +24,14 @@ import anywidget
 import numpy as np
 import traitlets as t
 
-from course.live import (
-    Engine,
-    FrameResult,
-    Take,
-    VideoReader,
-    decode_jpeg,
-    encode_jpeg,
-    resolve_source,
-)
+from course.live import Engine, FrameResult, Take
 from course.live.engine import ModelVariant
 from course.schema import PoseSeries
 from course.selftests.base import Protocol
 from course.selftests.results import Result
 from widgets import _messages as msgs
 from widgets import _web_runtime as web
+from widgets._camera_comm import CameraComm
 from widgets._esm import bundle
 from widgets._poster import poster_data_url, poster_score
 
@@ -126,7 +118,8 @@ class PoseCamera(anywidget.AnyWidget):
         the camera, False for a video source.
     record, record_video
         Keep the landmark series of a take while ``record`` is True; keep JPEG frames too if
-        ``record_video``.
+        ``record_video``. Frames reach the kernel only in kernel inference, so
+        ``record_video=True`` with ``inference="browser"`` is refused with a ValueError.
     autostart
         Open the camera as soon as the widget is shown.
 
@@ -206,7 +199,9 @@ class PoseCamera(anywidget.AnyWidget):
         runtime_dir: str | Path | None = None,
         **kwargs: Any,
     ) -> None:
-        self._runtime_dir = web.RUNTIME_DIR if runtime_dir is None else Path(runtime_dir)
+        _check_recording(str(kwargs.get("inference", "auto")), bool(kwargs.get("record_video")))
+        runtime = web.RUNTIME_DIR if runtime_dir is None else Path(runtime_dir)
+        self._comm = CameraComm(self, runtime)  # serves the browser's requests
         self._engine = Engine(
             test=str(kwargs.get("test", "")),
             options=protocol_options,
@@ -215,7 +210,6 @@ class PoseCamera(anywidget.AnyWidget):
         )
         self._frame_callbacks: list[Callable[[FrameResult], None]] = []
         self._takes: list[Take] = []
-        self._source: VideoReader | None = None
         self.camera_report: msgs.CameraReport | None = None
         self._result_callbacks: list[Callable[[dict[str, Any]], None]] = []
         self.last: FrameResult | None = None
@@ -315,6 +309,22 @@ class PoseCamera(anywidget.AnyWidget):
                 self._publish_result(final)
         return result
 
+    def process_landmarks(
+        self,
+        landmarks: np.ndarray,
+        t: float,
+        *,
+        image_size: tuple[int, int],
+        n_people: int = 1,
+    ) -> FrameResult:
+        """Analyse ``(33, 4)`` landmarks found in the browser at ``t`` s (browser inference).
+
+        An empty array means nobody was in view; ``image_size`` is the frame's ``(width,
+        height)`` in px (see :meth:`course.live.Engine.process_landmarks`).
+        """
+        res = self._engine.process_landmarks(landmarks, t, image_size=image_size, n_people=n_people)
+        return self._after_frame(res)
+
     def _publish_result(self, final: Result) -> None:
         plain = final.to_dict()
         self.result = plain
@@ -374,10 +384,9 @@ class PoseCamera(anywidget.AnyWidget):
         engine = self.__dict__.get("_engine")  # absent if __init__ failed early
         if engine is not None:
             engine.close()
-        source = self.__dict__.get("_source")
-        if source is not None:
-            source.close()
-            self._source = None
+        comm = self.__dict__.get("_comm")
+        if comm is not None:
+            comm.close_video()
         super().close()
 
     # traits ---------------------------------------------------------------------------------
@@ -396,9 +405,17 @@ class PoseCamera(anywidget.AnyWidget):
     def _source_changed(self, change: dict[str, Any]) -> None:
         if change["name"] == "source":
             self.poster, self._poster_score = "", 0.0  # it showed the old video
-        if self._source is not None:
-            self._source.close()
-            self._source = None
+        self._comm.close_video()
+
+    @t.validate("inference", "record_video")
+    def _recording_possible(self, proposal: t.Bunch) -> str | bool:
+        """Refuse browser inference with ``record_video`` (no frame would reach the kernel)."""
+        value: str | bool = proposal["value"]
+        if proposal["trait"].name == "inference":
+            _check_recording(str(value), self.record_video)
+        else:
+            _check_recording(self.inference, bool(value))
+        return value
 
     @t.observe("model", "max_people")
     def _engine_changed(self, change: dict[str, Any]) -> None:
@@ -428,35 +445,7 @@ class PoseCamera(anywidget.AnyWidget):
             self.send_state(refused)
 
     def _on_custom(self, widget: Any, content: Any, buffers: list[Any]) -> None:
-        if isinstance(content, dict) and content.get("type") == "camera":
-            try:
-                report = msgs.parse_camera_report(content)
-            except msgs.MessageError as exc:
-                self.send(msgs.error_reply(exc.request_id, exc.code, str(exc)))
-                return
-            self._on_camera_state(report)
-            return
-        start = time.perf_counter()
-        reply, out = self.handle_message(content, buffers)
-        if reply.get("type") == "pose":
-            # the kernel's whole share of the round trip (parse, decode, engine, reply), ms:
-            # the page subtracts it from the round trip to get the transport time
-            reply["kernel_ms"] = round((time.perf_counter() - start) * 1e3, 2)
-        self.send(reply, buffers=out or None)
-
-    def _on_camera_state(self, report: msgs.CameraReport) -> None:
-        """Set ``status`` (and ``error``) from the browser's camera report.
-
-        ``starting`` clears the last error; ``error`` sets it to the sentence the learner
-        sees (e.g. that camera permission was refused and how to allow it).
-        """
-        self.camera_report = report
-        with self.hold_sync():
-            if report.state == "starting":
-                self.error = ""
-            elif report.state == "error":
-                self.error = report.detail
-            self.status = report.state
+        self._comm.on_custom(content, buffers)
 
     def handle_message(
         self, content: Any, buffers: list[Any]
@@ -464,150 +453,21 @@ class PoseCamera(anywidget.AnyWidget):
         """Serve one browser request; return the reply JSON and its binary buffers.
 
         Never raises: problems become ``error`` replies on the request's id (and the ``error``
-        trait when they concern the pipeline).
+        trait when they concern the pipeline). See :class:`widgets._camera_comm.CameraComm`.
         """
-        try:
-            req = msgs.parse_request(content, buffers)
-        except msgs.MessageError as exc:
-            return msgs.error_reply(exc.request_id, exc.code, str(exc)), []
-        try:
-            if req.kind == "ping":
-                return {"type": "pong", "id": req.id, "ready": self.ready}, []
-            if req.kind == "frame":
-                start = time.perf_counter()
-                rgb = decode_jpeg(req.payload)
-                decode_ms = (time.perf_counter() - start) * 1e3
-                reply, out = self._reply_frame(req, rgb)
-                reply["decode_ms"] = round(decode_ms, 2)
-                return reply, out
-            if req.kind == "landmarks":
-                return self._reply_landmarks(req)
-            if req.kind == "asset":
-                return self._reply_asset(req)
-            if req.kind == "next":
-                return self._reply_next(req)
-            return self._reply_take(req)
-        except msgs.MessageError as exc:
-            return msgs.error_reply(req.id, exc.code, str(exc)), []
-        except Exception as exc:  # message boundary: every failure becomes an error reply
-            code = "bad_frame" if req.kind == "frame" and "decode" in str(exc) else "pipeline"
-            self.error = f"{type(exc).__name__}: {exc}"
-            return msgs.error_reply(req.id, code, str(exc)), []
+        return self._comm.handle(content, buffers)
 
-    def _pose_payload(
-        self, req_id: int, res: FrameResult, extra: list[bytes]
-    ) -> tuple[dict[str, Any], list[bytes]]:
-        pose, frame = res.pose, res.frame
-        reply = msgs.pose_reply(
-            req_id,
-            t=res.t,
-            found=pose is not None,
-            metrics=res.overlay,
-            feedback=None if res.feedback is None else res.feedback.to_dict(),
-            n_people=0 if pose is None else pose.n_people,
-            proc_ms=res.proc_ms,
-            status=res.status,
+
+def _check_recording(inference: str, record_video: bool) -> None:
+    """A ValueError when ``record_video`` is asked of browser inference, saying what to do."""
+    if inference == "browser" and record_video:
+        raise ValueError(
+            "PoseCamera(inference='browser') cannot record video frames: the pose is found in "
+            "the browser and no camera frame reaches the kernel, so record_video=True would "
+            "keep landmarks only. To record video frames use inference='kernel' (or 'auto', "
+            "which keeps the pose in the kernel when record_video=True); to record landmarks "
+            "only set record_video=False."
         )
-        reply["message"] = res.message  # the result goes to the page as the ``result`` trait
-        reply["side"] = res.side
-        reply["locked"] = res.locked
-        # the landmarks drawn are the smoothed ones the protocol measured
-        out = (
-            []
-            if pose is None or frame is None
-            else [msgs.landmarks_buffer(frame.landmarks, pose.visibility)]
-        )
-        if extra:
-            reply["frame_buffer"] = len(out)
-        return reply, out + extra
-
-    def _reply_frame(
-        self, req: msgs.Request, rgb: np.ndarray
-    ) -> tuple[dict[str, Any], list[bytes]]:
-        # ``w, h`` is the size captured; the browser may have sent the frame smaller
-        size = (req.width, req.height) if req.width > 0 and req.height > 0 else None
-        res = self.process_frame(rgb, req.t, image_size=size)
-        if self.error and res.pose is not None:
-            self.error = ""
-        reply, out = self._pose_payload(req.id, res, [])
-        reply["infer_ms"] = round(self._engine.last_infer_ms, 2)  # the pose model's share
-        return reply, out
-
-    def _reply_landmarks(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
-        """Browser inference: each frame's landmarks through the same engine as a frame."""
-        poses = iter(msgs.unpack_landmarks(req.payload)) if req.payload else iter(())
-        nobody = np.empty((0, msgs.LANDMARK_WIDTH), np.float32)
-        self.ready = True
-        res: FrameResult | None = None
-        for t_frame, people in zip(req.times, req.people, strict=True):
-            lm = next(poses) if people > 0 else nobody
-            res = self._after_frame(
-                self._engine.process_landmarks(
-                    lm, t_frame, image_size=(req.width, req.height), n_people=max(1, people)
-                )
-            )
-        assert res is not None  # parse_request guarantees at least one frame
-        if self.error and res.pose is not None:
-            self.error = ""
-        return self._pose_payload(req.id, res, [])
-
-    def _reply_asset(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
-        """A file of the browser's pose runtime, or the pose model (``model:<variant>``)."""
-        try:
-            asset = web.read_asset(req.name, runtime_dir=self._runtime_dir)
-        except (OSError, ValueError) as exc:
-            raise msgs.MessageError("no_asset", str(exc), req.id) from exc
-        reply = {
-            "type": "asset",
-            "id": req.id,
-            "name": asset.name,
-            "filename": asset.filename,
-            "version": asset.version,
-            "size": len(asset.data),
-        }
-        return reply, [asset.data]
-
-    def _reply_next(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
-        if not self.source:
-            raise msgs.MessageError(
-                "no_source", "this widget reads the camera; set source= to play a video.", req.id
-            )
-        if self._source is None:
-            self._engine.recorded = True  # a file: nobody needs a countdown
-            self._source = VideoReader(
-                resolve_source(self.source), max_size=(self.width, self.height), loop=True
-            )
-        item = self._source.read()
-        if item is None:
-            return {"type": "ended", "id": req.id}, []
-        rgb, ts = item
-        res = self.process_frame(rgb, ts)
-        return self._pose_payload(req.id, res, [encode_jpeg(rgb)])
-
-    def _reply_take(self, req: msgs.Request) -> tuple[dict[str, Any], list[bytes]]:
-        if not 0 <= req.index < len(self._takes):
-            raise msgs.MessageError(
-                "no_take",
-                f"take {req.index} does not exist; {len(self._takes)} take(s) recorded.",
-                req.id,
-            )
-        take = self._takes[req.index]
-        if req.kind == "take":
-            reply = {
-                "type": "take",
-                "id": req.id,
-                **take.summary(req.index),
-                "t": [round(float(x), 4) for x in take.t],
-                "size": list(take.image_size),
-            }
-            vis = np.nan_to_num(take.visibility, nan=0.0)
-            return reply, [msgs.landmarks_buffer(take.landmarks, vis)]
-        if not 0 <= req.frame < len(take.frames):
-            raise msgs.MessageError(
-                "no_frame", f"take {req.index} has no video frame {req.frame}.", req.id
-            )
-        reply = {"type": "take_frame", "id": req.id, "index": req.index, "frame": req.frame}
-        return reply, [take.frames[req.frame]]
 
 
 def _model(name: str) -> ModelVariant:

@@ -439,7 +439,8 @@ def cell_output_text(page: Any) -> str:
 
 
 def dump_json(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON (for artifacts)."""
+    """Write ``data`` as JSON (for artifacts), making the folder if it is not there yet."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, default=str))
 
 

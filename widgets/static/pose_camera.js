@@ -7,13 +7,14 @@
 
 import { createStageLog, sendSize, stageTimes, startKernelCapture } from "./pose_capture.js";
 import { h } from "./pose_dom.js";
-import { feedbackText, footerLine, metricLines, paintSkeleton, paintTextBox, sideLine, skeletonPlan, textSize } from "./pose_draw.js";
-import { fullBox } from "./pose_geometry.js";
-import { createBrowserPose, landmarksBatch, readyToSend } from "./pose_inference.js";
+import { feedbackText, paintOverlay } from "./pose_draw.js";
+import { createBrowserPose, createPoseQueue, landmarksBatch } from "./pose_inference.js";
+import { cameraConstraints, listCameras, openCamera } from "./pose_media.js";
 import { cameraError, cameraReport, createRequester, frameRequest, poseParts } from "./pose_messages.js";
-import { createPoster, posterView } from "./pose_poster.js";
+import { posterView } from "./pose_poster.js";
 import { createReplay } from "./pose_replay.js";
-import { bannerKind, isLive, pct, replyTimeout, step, streamFigures } from "./pose_state.js";
+import { bannerKind, createStreamStats, isLive, pct, replyTimeout, step } from "./pose_state.js";
+import { BUSY_MESSAGE, OTHER_VIEW, createView, statsLine } from "./pose_view.js";
 
 
 /** @typedef {{ get(k: string): any, set(k: string, v: any): void, save_changes(): void,
@@ -23,11 +24,6 @@ import { bannerKind, isLive, pct, replyTimeout, step, streamFigures } from "./po
 /** @typedef {{ lm: Float32Array | null, msg: any, t0: number, drawn: boolean,
  *   frame: ImageBitmap | null, stamps: Stamps | null, row: number[] | null }} Latest */
 
-const BUSY_MESSAGE = "Kernel busy or restarting: frames are paused and resume by themselves " +
-  "when it answers. If you restarted the kernel, run the cell again.";
-const OTHER_VIEW = "This camera widget is shown in another output too; only one view " +
-  "streams. Press Start here to move the stream to this view.";
-const ICONS = { ok: "✔", warn: "⚠", err: "✖", info: "ℹ" };
 /** Longest wait for a recorded take or one of its frames, ms. */
 const REPLAY_TIMEOUT_MS = 10000;
 
@@ -48,46 +44,10 @@ function render({ model, el }) {
   /** @type {any} */ (root).rflStages = stageLog.rows;
   el.appendChild(root);
 
-  // --- DOM ---------------------------------------------------------------------------------
-  const bar = h("div", "rfl-cam-bar");
-  const startBtn = /** @type {HTMLButtonElement} */ (h("button", "rfl-btn rfl-start", "▶ Start camera"));
-  startBtn.type = "button";
-  const camSelect = /** @type {HTMLSelectElement} */ (h("select", "rfl-select"));
-  camSelect.setAttribute("aria-label", "Camera");
-  camSelect.hidden = true;
-  const mirrorLabel = h("label", "rfl-check");
-  const mirrorBox = /** @type {HTMLInputElement} */ (h("input"));
-  mirrorBox.type = "checkbox";
-  mirrorLabel.append(mirrorBox, " Mirror");
-  const recBtn = /** @type {HTMLButtonElement} */ (h("button", "rfl-btn rfl-rec", "● Record"));
-  recBtn.type = "button";
-  const indicator = h("span", "rfl-indicator", "○ camera off");
-  indicator.setAttribute("role", "status");
-  const stats = h("span", "rfl-stats", "");
-  bar.append(startBtn, camSelect, mirrorLabel, recBtn, indicator, stats);
-
-  const stage = h("div", "rfl-stage");
-  const video = /** @type {HTMLVideoElement} */ (h("video", "rfl-video"));
-  video.muted = true;
-  video.playsInline = true;
-  video.autoplay = true;
-  const frameCanvas = /** @type {HTMLCanvasElement} */ (h("canvas", "rfl-frame"));
-  const overlay = /** @type {HTMLCanvasElement} */ (h("canvas", "rfl-overlay"));
-  overlay.setAttribute("aria-hidden", "true");
-  stage.append(video, frameCanvas, overlay);
-
-  const banner = h("div", "rfl-banner");
-  banner.setAttribute("role", "alert");
-  banner.hidden = true;
-  const note = h("div", "rfl-note"); // where the pose model runs, and why (pose_inference.js)
-  note.hidden = true;
-  const feedback = h("div", "rfl-feedback");
-  feedback.setAttribute("aria-live", "polite");
-  const takesBox = h("div", "rfl-takes");
-  const poster = createPoster(); // stands in for the stage while nothing streams
-  root.append(bar, poster.el, stage, banner, note, feedback, takesBox);
-  const octx = /** @type {CanvasRenderingContext2D} */ (overlay.getContext("2d"));
-  const fctx = /** @type {CanvasRenderingContext2D} */ (frameCanvas.getContext("2d"));
+  // --- DOM (pose_view.js) -------------------------------------------------------------------
+  const view = createView(root);
+  const { startBtn, camSelect, mirrorBox, recBtn, stats, stage, video, frameCanvas, overlay,
+    banner, note, feedback, takesBox, poster, showBanner, octx, fctx } = view;
 
   // --- state -------------------------------------------------------------------------------
   /** @type {MediaStream | null} */ let stream = null;
@@ -102,16 +62,13 @@ function render({ model, el }) {
   /** @type {any} */ let pumpTimer = null;
   /** @type {any} */ let pingTimer = null;
   /** @type {Latest | null} */ let latest = null;
-  /** @type {number[]} */ const latencies = [];
-  /** @type {number[]} */ const replyTimes = [];
-  /** @type {number[]} */ const encodeMs = [];
-  /** @type {number[]} */ const procMs = [];
+  const timings = createStreamStats(); // fps, latency, encoding and kernel times (pose_state.js)
   let raf = 0;
   let disposed = false;
   // browser inference (pose_inference.js): the worker and its frame loop; the newest landmarks
   // waiting for the kernel (one message in flight; a newer pose replaces a waiting one)
   let inferMode = "kernel";
-  /** @type {import("./pose_inference.js").PendingPose[]} */ let pendingLm = [];
+  const pendingLm = createPoseQueue();
   /** @type {any} */ let kernelMsg = null;
   const running = () => isLive(state);
 
@@ -125,11 +82,6 @@ function render({ model, el }) {
   };
   const send = (/** @type {object} */ content, /** @type {ArrayBuffer[]} */ buffers = []) => {
     model.send(content, undefined, buffers);
-  };
-  const showBanner = (/** @type {string} */ kind, /** @type {string} */ text) => {
-    banner.hidden = !text;
-    banner.className = `rfl-banner rfl-${kind}`;
-    banner.textContent = text ? `${ICONS[kind] ?? ""} ${text}` : "";
   };
   /** Show a status in the page (the camera's state or the pipeline's status of a frame). */
   const showStatus = (/** @type {string} */ status, /** @type {string} */ message = "") => {
@@ -154,11 +106,7 @@ function render({ model, el }) {
   };
   const setIndicator = () => {
     const on = running();
-    indicator.textContent = on && mode === "camera" ? "● camera on" : on ? "● playing video" : "○ camera off";
-    indicator.classList.toggle("rfl-on", on);
-    startBtn.textContent = on ? "■ Stop" : mode === "camera" && !model.get("source") ? "▶ Start camera" : "▶ Play video";
-    recBtn.textContent = model.get("record") ? "■ Stop recording (REC)" : "● Record";
-    recBtn.setAttribute("aria-pressed", String(!!model.get("record")));
+    view.showControls({ live: on, mode, source: model.get("source") ?? "", record: !!model.get("record") });
     const v = posterView({ live: on, mode, source: model.get("source") ?? "",
       poster: model.get("poster") ?? "", played: Number(root.dataset.frames) });
     stage.hidden = !v.stage;
@@ -166,37 +114,13 @@ function render({ model, el }) {
   };
 
   // --- camera ------------------------------------------------------------------------------
-  async function listCameras() {
-    const devices = await navigator.mediaDevices.enumerateDevices();
-    const cams = devices.filter((d) => d.kind === "videoinput");
-    camSelect.replaceChildren(...cams.map((d, i) => {
-      const o = /** @type {HTMLOptionElement} */ (h("option", "", d.label || `Camera ${i + 1}`));
-      o.value = d.deviceId;
-      return o;
-    }));
-    const current = stream?.getVideoTracks()[0]?.getSettings().deviceId;
-    if (current) camSelect.value = current;
-    camSelect.hidden = cams.length < 2;
-  }
-
   async function startCamera() {
-    if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
-      throw Object.assign(new Error("not a secure origin"), { name: "insecure" });
-    }
-    const device = model.get("device_id");
-    stream = await navigator.mediaDevices.getUserMedia({
-      audio: false,
-      video: {
-        width: { ideal: model.get("width") },
-        height: { ideal: model.get("height") },
-        frameRate: { ideal: Math.min(60, model.get("fps_cap")) },
-        ...(device ? { deviceId: { exact: device } } : {}),
-      },
-    });
+    stream = await openCamera(cameraConstraints({ width: model.get("width"), height: model.get("height"),
+      fpsCap: model.get("fps_cap"), deviceId: model.get("device_id") }));
     if (disposed || state !== "starting") { stopTracks(); return; }
     video.srcObject = stream;
     await video.play().catch(() => undefined);
-    listCameras().catch(() => undefined);
+    listCameras(camSelect, stream).catch(() => undefined);
   }
 
   function stopTracks() {
@@ -253,21 +177,19 @@ function render({ model, el }) {
 
   /** The browser's own pose of a frame: drawn at once, sent to the kernel for feedback. */
   function onBrowserPose(/** @type {import("./pose_inference.js").BrowserPose} */ pose, /** @type {number} */ t0) {
-    replyTimes.push(performance.now());
+    timings.answered(performance.now());
     sizeCanvases(pose.w, pose.h);
     if (pose.found) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
     latest = { lm: pose.found ? pose.lm : null, msg: kernelMsg ?? {}, t0, drawn: false, frame: null, stamps: null, row: null };
     paint();
     pendingLm.push({ t0, w: pose.w, h: pose.h, n: pose.n, lm: pose.lm });
-    if (pendingLm.length > 8) pendingLm.shift(); // a kernel that long away gets the newest 8
     sendLandmarks();
   }
 
   /** The waiting landmarks as one message (one in flight; pose_inference.js paces them). */
   function sendLandmarks() {
-    if (inFlight || state !== "streaming" || !readyToSend(pendingLm, performance.now())) return;
-    const frames = pendingLm;
-    pendingLm = [];
+    const frames = inFlight || state !== "streaming" ? null : pendingLm.take(performance.now());
+    if (!frames) return;
     const id = newId();
     const { content, buffer } = landmarksBatch(id, frames);
     root.dataset.bytesUp = String(Number(root.dataset.bytesUp ?? 0) + buffer.byteLength);
@@ -277,7 +199,7 @@ function render({ model, el }) {
   /** @param {import("./pose_state.js").Event} event @param {string} [message] */
   function stop(event = { type: "stop" }, message = "") {
     browserPose.stop();
-    pendingLm = [];
+    pendingLm.clear();
     kernelMsg = null;
     if (inFlight) clearTimeout(inFlight.timer);
     inFlight = null;
@@ -317,8 +239,7 @@ function render({ model, el }) {
       inFlightSince: () => (inFlight ? inFlight.sent : null),
       rttMs: () => (roundTrips.length ? pct(roundTrips, 50) : 0),
       onReady: (p) => {
-        encodeMs.push(p.stamps.encoded - p.stamps.grabbed);
-        if (encodeMs.length > 60) encodeMs.shift();
+        timings.encoded(p.stamps.encoded - p.stamps.grabbed);
         prepared = p;
         sendPrepared();
       },
@@ -378,13 +299,9 @@ function render({ model, el }) {
     transmit(id, now, { type: "next", id }, []);
   }
 
+  /** Overlay and frame canvas at a frame's size (px), in a stage of the capture box's shape. */
   function sizeCanvases(/** @type {number} */ w, /** @type {number} */ hh) {
-    for (const c of [overlay, frameCanvas]) {
-      if (c.width !== w || c.height !== hh) { c.width = w; c.height = hh; }
-    }
-    // the stage keeps the capture box's shape; frames of another shape are letterboxed
-    // (object-fit: contain), identically for video, frame and overlay, so they stay aligned
-    stage.style.aspectRatio = `${model.get("width")} / ${model.get("height")}`;
+    view.sizeCanvases(w, hh, model.get("width"), model.get("height"));
   }
 
   function onTimeout(/** @type {number} */ id) {
@@ -434,7 +351,7 @@ function render({ model, el }) {
     if (trace.length < 200000) trace.push(row);
     inFlight = null;
     resume();
-    if (inferMode !== "browser" || mode !== "camera") replyTimes.push(performance.now());
+    if (inferMode !== "browser" || mode !== "camera") timings.answered(performance.now());
     root.dataset.frames = String(Number(root.dataset.frames) + 1);
     if (msg.type === "error") {
       root.dataset.lastError = msg.code;
@@ -443,8 +360,7 @@ function render({ model, el }) {
       stop({ type: "ended" }, "End of the video.");
       return;
     } else if (msg.type === "pose") {
-      procMs.push(msg.proc_ms);
-      if (procMs.length > 60) procMs.shift();
+      timings.kernel(msg.proc_ms);
       const parts = poseParts(msg, buffers);
       /** @type {ImageBitmap | null} */ let frame = null;
       if (parts.frame) {
@@ -485,23 +401,13 @@ function render({ model, el }) {
       fctx.drawImage(r.frame, 0, 0, w, hh);
       r.frame.close();
     }
-    octx.clearRect(0, 0, w, hh);
-    if (r.lm) {
-      // the overlay has the frame's size: the picture fills it, and CSS letterboxes both alike
-      paintSkeleton(octx, skeletonPlan(r.lm, fullBox(w, hh), { mirror: !!model.get("mirror") }));
-      root.dataset.drawn = String(Number(root.dataset.drawn) + 1);
-    }
-    const side = sideLine(r.msg);
-    const numbers = model.get("show_angles") ? metricLines(r.msg.metrics) : [];
-    paintTextBox(octx, numbers.length && side ? [side, ...numbers] : numbers, 8, 8);
-    const footer = footerLine(r.msg);
-    if (footer) paintTextBox(octx, [footer], 8, hh - textSize(w, hh) * 2.2);
+    paintOverlay(octx, r.lm, r.msg, { mirror: !!model.get("mirror"), showAngles: !!model.get("show_angles") });
+    if (r.lm) root.dataset.drawn = String(Number(root.dataset.drawn) + 1);
     const now = performance.now();
     if (r.stamps) stageLog.push(stageTimes({ ...r.stamps, drawn: now }, r.msg));
     if (r.row) r.row[5] = now;
     const latency = now - r.t0;
-    latencies.push(latency);
-    if (latencies.length > 120) latencies.shift();
+    timings.latency(latency);
     // every latency of the session (for benchmarks), capped to bound memory
     const all = /** @type {any} */ (root).rflLatencies;
     if (all.length < 200000) all.push(latency);
@@ -511,12 +417,10 @@ function render({ model, el }) {
   // starts, so it says at once where the pose runs
   function updateStats() {
     const now = performance.now();
-    while (replyTimes.length && replyTimes[0] < now - 2000) replyTimes.shift();
-    const { fps, p50, p95, encodeP50, kernelP50 } = streamFigures({ now, replyTimes, latencies, encodeMs, procMs });
+    const { fps, p50, p95, encodeP50, kernelP50 } = timings.figures(now);
     const shown = { fps, latencyP50: p50, latencyP95: p95, encodeP50, kernelP50, inferP50: browserPose.inferP50() };
     for (const [k, v] of Object.entries(shown)) root.dataset[k] = v.toFixed(1);
-    const where = inferMode === "browser" ? " · pose in this browser" : " · pose in the kernel";
-    stats.textContent = running() ? `${fps.toFixed(1)} fps · ${p50.toFixed(0)} ms (p95 ${p95.toFixed(0)})${where}` : "";
+    stats.textContent = statsLine({ live: running(), fps, p50, p95, inferMode });
     if (running() && model.get("active_view") === viewId) {
       setTraits({ fps: Math.round(fps * 10) / 10, latency_p50_ms: Math.round(p50 * 10) / 10,
         latency_p95_ms: Math.round(p95 * 10) / 10 });
@@ -539,10 +443,7 @@ function render({ model, el }) {
     if (running() && mode === "camera") { stop(); start(); }
   };
   const applyMirror = () => {
-    mirrorBox.checked = !!model.get("mirror");
-    const tf = model.get("mirror") ? "scaleX(-1)" : "none";
-    video.style.transform = tf;
-    frameCanvas.style.transform = tf;
+    view.showMirror(!!model.get("mirror"));
     if (latest) latest.drawn = false;
   };
   const onActiveView = () => {

@@ -2,7 +2,7 @@
 // buffer, computed without a canvas; then one small function that paints a plan.
 // Unit-tested in tests/pose_draw.test.mjs.
 
-import { toCanvas } from "./pose_geometry.js";
+import { fullBox, toCanvas } from "./pose_geometry.js";
 
 /** Values per landmark in a buffer: x, y, z, visibility (widgets/_messages.py). */
 export const LANDMARK_WIDTH = 4;
@@ -136,4 +136,24 @@ export function paintTextBox(ctx, lines, x, y) {
 /** Font size in px for overlay text on a w x h canvas. @param {number} w @param {number} h */
 export function textSize(w, h) {
   return Math.max(12, Math.round(Math.max(w, (h * 4) / 3) / 45));
+}
+
+/**
+ * Paint one frame's overlay on a canvas of the frame's size (CSS letterboxes picture and overlay
+ * alike): the skeleton if there are landmarks, the side and the live numbers top left, the
+ * feedback line at the bottom.
+ * @param {CanvasRenderingContext2D} ctx @param {Float32Array | null} lm one pose, 33 x 4 floats
+ * @param {{ metrics?: Record<string, unknown>, side?: string, locked?: boolean,
+ *   feedback?: { message?: string } | null, message?: string }} reply the kernel's pose reply
+ * @param {{ mirror: boolean, showAngles: boolean }} opts
+ */
+export function paintOverlay(ctx, lm, reply, { mirror, showAngles }) {
+  const w = ctx.canvas.width, hh = ctx.canvas.height;
+  ctx.clearRect(0, 0, w, hh);
+  if (lm) paintSkeleton(ctx, skeletonPlan(lm, fullBox(w, hh), { mirror }));
+  const side = sideLine(reply);
+  const numbers = showAngles ? metricLines(reply.metrics) : [];
+  paintTextBox(ctx, numbers.length && side ? [side, ...numbers] : numbers, 8, 8);
+  const footer = footerLine(reply);
+  if (footer) paintTextBox(ctx, [footer], 8, hh - textSize(w, hh) * 2.2);
 }

@@ -81,6 +81,31 @@ export function readyToSend(pending, now) {
   return pending.length >= 2 || (pending.length === 1 && now - pending[0].t0 >= LANDMARKS_WAIT_MS);
 }
 
+/** Most poses kept waiting for a kernel that is away: it gets the newest. */
+export const MAX_PENDING_POSES = 8;
+
+/**
+ * The browser's poses waiting for the kernel (one message in flight): `push` adds a pose (the
+ * oldest goes beyond `MAX_PENDING_POSES`); `take(now)` hands over all waiting poses when
+ * `readyToSend` says so, else null; `clear` forgets them.
+ */
+export function createPoseQueue() {
+  /** @type {PendingPose[]} */ let pending = [];
+  return {
+    push(/** @type {PendingPose} */ pose) {
+      pending.push(pose);
+      if (pending.length > MAX_PENDING_POSES) pending.shift();
+    },
+    take(/** @type {number} */ now) {
+      if (!readyToSend(pending, now)) return null;
+      const frames = pending;
+      pending = [];
+      return frames;
+    },
+    clear() { pending = []; },
+  };
+}
+
 /**
  * A landmarks request for one or more frames, oldest first: `t` (s) and `n` (people found)
  * per frame, and one Float32 buffer with a 33×4 pose (x, y, z, visibility; x, y normalised,

@@ -98,6 +98,31 @@ export function streamFigures({ now, replyTimes, latencies, encodeMs, procMs, wi
 }
 
 /**
+ * The stream's recent timings, ms on the page clock, for `streamFigures`: answer times (kept
+ * for `windowMs`), and the last 120 latencies, 60 JPEG encodings and 60 kernel times.
+ * @param {number} [windowMs]
+ */
+export function createStreamStats(windowMs = 2000) {
+  /** @type {{ replyTimes: number[], latencies: number[], encodeMs: number[], procMs: number[] }} */
+  const s = { replyTimes: [], latencies: [], encodeMs: [], procMs: [] };
+  const keep = (/** @type {number[]} */ xs, /** @type {number} */ v, /** @type {number} */ n) => {
+    xs.push(v);
+    if (xs.length > n) xs.shift();
+  };
+  return {
+    answered: (/** @type {number} */ now) => { s.replyTimes.push(now); },
+    latency: (/** @type {number} */ ms) => keep(s.latencies, ms, 120),
+    encoded: (/** @type {number} */ ms) => keep(s.encodeMs, ms, 60),
+    kernel: (/** @type {number} */ ms) => keep(s.procMs, ms, 60),
+    /** The figures now (older answer times are dropped). @param {number} now */
+    figures(now) {
+      while (s.replyTimes.length && s.replyTimes[0] < now - windowMs) s.replyTimes.shift();
+      return streamFigures({ now, ...s, windowMs });
+    },
+  };
+}
+
+/**
  * How long to wait for a frame's answer before showing "kernel busy", ms: the widget's
  * `timeout_ms`, or three times the slowest recent round trip (95th percentile) when a loaded
  * class server answers slowly but surely, so that its answers are drawn rather than thrown

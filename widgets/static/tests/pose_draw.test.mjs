@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { fitContain, fullBox, toCanvas } from "../pose_geometry.js";
 import {
   COLORS, LEFT, MIN_VISIBILITY, N_LANDMARKS, SKELETON, feedbackText, footerLine, metricLines, sideLine,
-  paintSkeleton, skeletonPlan,
+  paintOverlay, paintSkeleton, skeletonPlan,
 } from "../pose_draw.js";
 
 /** `poses` poses of 33 landmarks: x = i/40 + pose/10, y = 1 - i/40, visibility from `vis`. */
@@ -104,4 +104,23 @@ test("sideLine names the side measured and whether the self-test locked it", () 
   assert.equal(sideLine({ side: "left", locked: true }), "left side (locked)");
   assert.equal(sideLine({ side: "right", locked: false }), "right side");
   assert.equal(sideLine({}), "");
+});
+
+test("paintOverlay clears the canvas, draws the skeleton, the numbers with their side and the footer", () => {
+  const calls = [];
+  const ctx = new Proxy({ canvas: { width: 640, height: 480 } }, {
+    get: (target, name) => (name === "canvas" ? target.canvas
+      : name === "measureText" ? () => ({ width: 50 }) : (...args) => calls.push([name, ...args])),
+    set: (_, name, value) => (calls.push([`set ${String(name)}`, value]), true),
+  });
+  const reply = { metrics: { knee_angle: 12.34 }, side: "left", locked: true, message: "Stand still" };
+  paintOverlay(/** @type {any} */ (ctx), buffer(), reply, { mirror: false, showAngles: true });
+  assert.deepEqual(calls[0], ["clearRect", 0, 0, 640, 480]);
+  assert.equal(calls.filter((c) => c[0] === "stroke").length, SKELETON.length);
+  const texts = calls.filter((c) => c[0] === "fillText").map((c) => c[1]);
+  assert.deepEqual(texts, ["left side (locked)", "knee angle: 12.3°", "Stand still"]);
+  calls.length = 0;
+  paintOverlay(/** @type {any} */ (ctx), null, reply, { mirror: false, showAngles: false });
+  assert.equal(calls.filter((c) => c[0] === "stroke").length, 0);
+  assert.deepEqual(calls.filter((c) => c[0] === "fillText").map((c) => c[1]), ["Stand still"]);
 });

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  LANDMARKS_WAIT_MS, afterLoadFailure, chooseInference, inferenceSupport, landmarksBatch, readyToSend,
-  startFrameLoop,
+  LANDMARKS_WAIT_MS, MAX_PENDING_POSES, afterLoadFailure, chooseInference, createPoseQueue, inferenceSupport,
+  landmarksBatch, readyToSend, startFrameLoop,
 } from "../pose_inference.js";
 
 const FULL = {
@@ -141,4 +141,24 @@ test("startFrameLoop respects the fps cap", async () => {
   for (let i = 1; i <= 9; i++) { clock = i * 33; video.present(); await settle(); await settle(); }
   stop();
   assert.deepEqual(sent, [33, 165, 297]);
+});
+
+test("the pose queue hands over pairs, a lone pose after the wait, and only the newest when full", () => {
+  const q = createPoseQueue();
+  const at = (/** @type {number} */ t0) => ({ t0, w: 640, h: 480, n: 1, lm: new Float32Array(132) });
+  q.push(at(1000));
+  assert.equal(q.take(1010), null); // one pose, not waited long enough: it stays
+  assert.deepEqual(q.take(1000 + LANDMARKS_WAIT_MS)?.map((f) => f.t0), [1000]);
+  assert.equal(q.take(5000), null); // taken poses are gone
+  q.push(at(2000));
+  q.push(at(2033));
+  assert.deepEqual(q.take(2034)?.map((f) => f.t0), [2000, 2033]);
+  for (let i = 0; i < MAX_PENDING_POSES + 3; i++) q.push(at(3000 + i));
+  const kept = q.take(3100)?.map((f) => f.t0);
+  assert.equal(kept?.length, MAX_PENDING_POSES);
+  assert.equal(kept?.[0], 3003); // the oldest three were dropped
+  q.push(at(4000));
+  q.push(at(4001));
+  q.clear();
+  assert.equal(q.take(9999), null);
 });

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { STATES, bannerKind, isLive, pct, replyTimeout, step, streamFigures } from "../pose_state.js";
+import {
+  STATES, bannerKind, createStreamStats, isLive, pct, replyTimeout, step, streamFigures,
+} from "../pose_state.js";
 
 const OFF = ["idle", "stopped", "ended", "error", "other_view"];
 const EVENTS = [
@@ -120,4 +122,20 @@ test("reply timeout: the widget's own on a quick server, longer on a slow one, b
   assert.equal(replyTimeout(2000, slow), 3 * p95);
   // a kernel that has stopped answering is still reported within 4 x timeout_ms
   assert.equal(replyTimeout(2000, [30000, 30000]), 8000);
+});
+
+test("stream stats keep answers of the last 2 s and the newest 120 latencies, 60 of the others", () => {
+  const stats = createStreamStats();
+  for (let i = 0; i < 100; i++) stats.answered(i * 50); // 20 per s over 5 s
+  for (let i = 0; i < 200; i++) stats.latency(i);
+  for (let i = 0; i < 100; i++) { stats.encoded(i); stats.kernel(2 * i); }
+  const f = stats.figures(100 * 50);
+  // the last 2 s hold 40 answers; latencies 80..199 remain; encodings 40..99 and kernel 80..198
+  const expected = streamFigures({ now: 5000, replyTimes: Array.from({ length: 40 }, (_, i) => 3000 + i * 50),
+    latencies: Array.from({ length: 120 }, (_, i) => 80 + i), encodeMs: Array.from({ length: 60 }, (_, i) => 40 + i),
+    procMs: Array.from({ length: 60 }, (_, i) => 80 + 2 * i) });
+  assert.deepEqual(f, expected);
+  assert.equal(f.fps, 20);
+  assert.equal(f.p50, pct(Array.from({ length: 120 }, (_, i) => 80 + i), 50));
+  assert.equal(createStreamStats().figures(0).fps, 0);
 });
