@@ -405,9 +405,20 @@ def test_hip_extension_kneeling_setup_check_speaks_live(
         page.wait_for_selector(
             ".rfl-st-message:has-text('Half-kneel on your left knee')", timeout=60000
         )
-        checks = page.inner_text(".rfl-st-checks")
-        assert "✖ Start position — not yet" in checks
-        assert "✔ Camera view (side/front)" in checks and "✔ Only one person" in checks
+        # the checks follow the walker frame by frame (she can step out of view for a moment,
+        # and browser inference can be slow here): wait until a frame shows all three
+        wanted = ("✖ Start position — not yet", "✔ Camera view (side/front)", "✔ Only one person")
+        try:
+            page.wait_for_function(
+                "(wanted) => { const el = document.querySelector('.rfl-st-checks');"
+                " const t = el ? el.innerText : ''; return wanted.every((w) => t.includes(w)); }",
+                arg=list(wanted),
+                timeout=60000,
+            )
+        except Exception as exc:
+            checks = page.inner_text(".rfl-st-checks")
+            seen = f"last seen: {checks!r}"
+            raise AssertionError(f"expected {wanted} in the live checks; {seen}") from exc
         H.screenshot(page, "mission-hip-kneeling")
         page.locator(".rfl-st-stop").click()
         page.wait_for_selector("text=○ camera off", timeout=15000)
