@@ -108,7 +108,8 @@ function render({ model, el }) {
     const on = running();
     view.showControls({ live: on, mode, source: model.get("source") ?? "", record: !!model.get("record") });
     const v = posterView({ live: on, mode, source: model.get("source") ?? "",
-      poster: model.get("poster") ?? "", played: Number(root.dataset.frames) });
+      poster: model.get("poster") ?? "", played: Number(root.dataset.frames),
+      inference: model.get("inference") });
     stage.hidden = !v.stage;
     poster.show(v);
   };

@@ -6,7 +6,8 @@
 import { h } from "./pose_dom.js";
 
 /**
- * @typedef {{ live: boolean, mode: string, source: string, poster: string, played: number }} PosterInput
+ * @typedef {{ live: boolean, mode: string, source: string, poster: string, played: number,
+ *   inference?: string }} PosterInput
  * @typedef {{ stage: boolean, poster: boolean, image: string, text: string, hint: string }} PosterView
  */
 
@@ -14,7 +15,8 @@ import { h } from "./pose_dom.js";
  * What to show for a camera view in its current situation.
  * @param {PosterInput} s `live`: frames flow; `mode`: "camera" or "source" (the last start);
  *   `source`: the widget's video source ("" for the camera); `poster`: a data URL of an
- *   analysed frame or ""; `played`: frames the browser has drawn since the view opened.
+ *   analysed frame or ""; `played`: frames the browser has drawn since the view opened;
+ *   `inference`: the widget's "auto", "browser" or "kernel" (where camera frames go).
  * @returns {PosterView} `stage`: show the video stage; `poster`: show the poster (never both);
  *   `image`, `text`, `hint`: the poster's picture, its sentence and what to press.
  */
@@ -32,12 +34,17 @@ export function posterView(s) {
     return { stage: false, poster: true, image: "", hint,
       text: "A recorded video, analysed frame by frame like a camera." };
   }
-  return {
-    stage: false, poster: true, image: "",
-    text: "Camera off. Your browser asks once for permission; frames go only to your own " +
-      "Jupyter kernel, are analysed in memory and dropped.",
-    hint,
-  };
+  return { stage: false, poster: true, image: "", text: cameraOffText(s.inference ?? "auto"), hint };
+}
+
+/** Where a camera's frames go, said before Start (privacy), for each inference mode. */
+export function cameraOffText(/** @type {string} */ inference) {
+  const kernel = "frames go only to your own Jupyter kernel, are analysed in memory and dropped.";
+  const browser = "your pose is found in this browser and no camera frame leaves it.";
+  const where = inference === "kernel" ? kernel
+    : inference === "browser" ? browser
+    : `where this browser can, ${browser.replace(/\.$/, "")}; otherwise ${kernel}`;
+  return `Camera off. Your browser asks once for permission; ${where}`;
 }
 
 /** The poster's element and a function that shows a PosterView in it. */

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { posterView } from "../pose_poster.js";
+import { cameraOffText, posterView } from "../pose_poster.js";
 
 const base = { live: false, mode: "camera", source: "", poster: "", played: 0 };
 
@@ -59,4 +59,14 @@ test("the stage and the poster are never shown together", () => {
       const v = posterView({ live, mode, source, poster, played });
       assert.notEqual(v.stage, v.poster, JSON.stringify({ live, mode, source, played, poster }));
     }
+});
+
+test("before Start the poster says where frames go, for each inference mode", () => {
+  assert.match(cameraOffText("kernel"), /only to your own Jupyter kernel/);
+  assert.doesNotMatch(cameraOffText("kernel"), /leaves/);
+  assert.match(cameraOffText("browser"), /no camera frame leaves it\.$/);
+  assert.doesNotMatch(cameraOffText("browser"), /kernel/);
+  const auto = cameraOffText("auto");
+  assert.match(auto, /where this browser can, your pose is found in this browser and no camera frame leaves it; otherwise frames go only to your own Jupyter kernel/);
+  assert.equal(posterView({ ...base, inference: "browser" }).text, cameraOffText("browser"));
 });
