@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -151,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             "give the page a camera. Use HTTPS (--ServerApp.certfile/keyfile) for a class.",
             file=sys.stderr,
         )
-    try:
-        return subprocess.call(cmd, env=os.environ.copy())
-    except KeyboardInterrupt:
-        return 130
+    # JupyterLab replaces this process, so a signal sent to it (Ctrl-C, a service manager's or
+    # a test's terminate) reaches the server itself and never leaves an orphaned server behind.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(cmd[0], cmd)

@@ -8,6 +8,7 @@ starts only because the command carries ``--allow-root``).
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,9 @@ def test_lab_server_starts_as_this_user(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+    # the server itself received the signal: nothing is left listening on the port
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "a JupyterLab outlived `course lab`"
     text = log.read_text(errors="replace")
     assert (ROOT_NOTE in text) == AS_ROOT
     assert "Use --allow-root to bypass" not in text  # Jupyter's refusal to run as root
