@@ -94,10 +94,10 @@ def hub(work: Path) -> Iterator[HB.Hub]:
 
 @pytest.fixture(scope="module")
 def camera(work: Path) -> Path:
-    from test_browser_e2e import make_cropped_y4m
-
     name, crop, start, seconds = WALKER
-    return make_cropped_y4m(media.fetch(name), work / "walker.y4m", crop, start, seconds)
+    return H.make_y4m(
+        media.fetch(name), work / "walker.y4m", crop=crop, start_s=start, seconds=seconds
+    )
 
 
 @pytest.fixture(scope="module")
