@@ -187,28 +187,25 @@ def test_error_figures_come_from_one_place() -> None:
 
 
 # -- bad input: a clear message, no report ---------------------------------------------------
+def _first_frames(series: PoseSeries, n: int, source: str) -> PoseSeries:
+    """The first ``n`` frames of ``series`` as a series of their own."""
+    return PoseSeries(
+        series.t[:n],
+        series.landmarks[:n],
+        series.world[:n],
+        series.visibility[:n],
+        series.image_size,
+        series.n_people[:n],
+        source=source,
+    )
+
+
 def test_ten_frame_clip_is_refused() -> None:
     demo = demos.running(seconds=1.0)
-    short = PoseSeries(
-        demo.t[:9],
-        demo.landmarks[:9],
-        demo.world[:9],
-        demo.visibility[:9],
-        demo.image_size,
-        demo.n_people[:9],
-        source="short",
-    )
+    short = _first_frames(demo, 9, "short")
     with pytest.raises(BenchError, match=r"9 frame\(s\) \(0.13 s\) is too short.*longer clip"):
         analyse_series(short)
-    ten = PoseSeries(
-        demo.t[:10],
-        demo.landmarks[:10],
-        demo.world[:10],
-        demo.visibility[:10],
-        demo.image_size,
-        demo.n_people[:10],
-        source="ten",
-    )
+    ten = _first_frames(demo, 10, "ten")
     with pytest.raises(BenchError, match=r"10 frame\(s\) \(0.15 s\) is too short"):
         analyse_series(ten)
     slow = demos.running(cadence=100.0, seconds=1.8)  # long enough to try, under 4 steps
