@@ -144,11 +144,15 @@ def test_browser_mode_draws_its_own_landmarks_and_the_page_stays_responsive(
             page,
             "cam.record = False\nimport json\n"
             "print(json.dumps({'n': cam.frames_processed, 'mode': cam.inference_active, "
-            "'status': cam.status, 'takes': [t['n_frames'] for t in cam.takes]}))",
+            "'status': cam.status, 'takes': cam.takes}))",
         )
         got = json.loads(out)
         assert got["mode"] == "browser" and got["n"] >= int(state["frames"]), got
-        assert got["status"] in {"streaming", "partial"} and got["takes"][0] >= 10, got
+        # the status is the last frame's: a frame of the looping clip without the walker may
+        # say no_person, never an error; the take holds the walker in most of its frames
+        take = got["takes"][0]
+        assert got["status"] in {"streaming", "partial", "no_person"}, got
+        assert take["detected"] >= 10 and take["detected"] >= 0.7 * take["n_frames"], got
         # the page keeps its rhythm while the worker runs: a 10 ms timer fires about as often
         # as on the idle page, and the main thread has (almost) no long tasks
         H.dump_json(
