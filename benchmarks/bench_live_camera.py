@@ -8,7 +8,8 @@ demo), one after the other in the same run:
   the camera presents, scales it to ``send_max_side``, JPEG-encodes it and sends it; MediaPipe
   lite runs in the kernel;
 - ``browser``: ``PoseCamera(inference="browser")``: MediaPipe runs in the page (WebAssembly, the
-  default CPU delegate), only landmarks go up; ``browser_gpu``: the same with the GPU delegate,
+  default CPU delegate, two workers taking frames in turn), only landmarks go up;
+  ``browser_1worker``: the same with one worker; ``browser_gpu``: the same with the GPU delegate,
   WebGL rendered in software by SwiftShader (this machine has no GPU);
 - variants of the kernel mode, each changing one thing: ``kernel_full_size`` (640x480 frames),
   ``kernel_worker`` (encoding in a Web Worker instead of on the page), ``kernel_timer`` (frames
@@ -16,13 +17,15 @@ demo), one after the other in the same run:
   Nagle's algorithm on);
 - ``naive`` / ``naive_paced``: base64 PNG through string traits (``live_camera_naive``).
 
-Columns: ``fps``; ``latency_p50_ms``/``latency_p95_ms`` (frame presented by the camera to the page
-→ overlay drawn, as the page measures it); for the kernel variants the median of each stage
-(``stage_*_ms``: wait, encode, queue, transport both ways, decode, inference, engine, draw; see
-``widgets/static/pose_capture.js``); ``server_cpu_core`` (jupyter server + kernel CPU seconds
-per wall second: the server's cost of one learner), ``page_cpu_core`` (the browser's renderer
-and GPU processes); ``kb_up_per_frame``; kernel memory at the start and the end; the median
-latency of the first and last fifth (a queue would make the last grow).
+Columns: ``fps`` (overlays drawn per second: frames analysed and shown); ``latency_p50_ms``/
+``latency_p95_ms`` (frame captured by the camera, as requestVideoFrameCallback reports it → overlay
+drawn, as the page measures it, the same clock in every mode); for the kernel variants the median of
+each stage (``stage_*_ms``: wait, encode, queue, transport both ways, decode, inference, engine,
+draw; see ``widgets/static/pose_capture.js``); ``server_cpu_core`` (jupyter server + kernel CPU
+seconds per wall second: the server's cost of one learner), ``page_cpu_core`` (the browser's
+renderer and GPU processes); ``kb_up_per_frame``; ``kernel_answers_per_s`` (the kernel's replies;
+browser mode sends poses in pairs); kernel memory at the start and the end; the median latency of
+the first and last fifth (a queue would make the last grow).
 
 ``python -m benchmarks --only live_camera`` runs ``kernel`` and ``browser`` (20 s each, ``--quick``
 8 s), then the frame-size rows: the landmark difference, in px of the 640x480 frame, of the
@@ -74,6 +77,7 @@ VARIANTS = {
     for v in (
         Variant("kernel", _camera(inference="kernel")),
         Variant("browser", _camera(inference="browser")),
+        Variant("browser_1worker", _camera(inference="browser", browser_workers=1)),
         Variant(
             "browser_gpu",
             _camera(inference="browser", browser_delegate="GPU"),
@@ -148,6 +152,13 @@ def _cpu_seconds(pids: Iterable[int]) -> float:
     return total
 
 
+def _kernel_pids(server_pid: int) -> list[int]:
+    """The Jupyter server's child processes: the notebook's kernel."""
+    import psutil
+
+    return [p.pid for p in psutil.Process(server_pid).children(recursive=True)]
+
+
 def _browser_pids() -> list[int]:
     """Chromium's processes (renderer, GPU...) of a Playwright persistent context."""
     import psutil
@@ -177,18 +188,23 @@ def measure(
             time.sleep(warmup)
             mem0, _ = map(float, h.kernel_eval(page, MEM_CODE).split())
             chrome = _browser_pids()
+            kernels = _kernel_pids(server.proc.pid)
             cpu0 = (_cpu_seconds([server.proc.pid]), _cpu_seconds(chrome), time.monotonic())
+            k0 = _cpu_seconds(kernels)
             start = page.evaluate(SNAPSHOT_JS)
             time.sleep(seconds)
             end = page.evaluate(SNAPSHOT_JS)
             cpu1 = (_cpu_seconds([server.proc.pid]), _cpu_seconds(chrome), time.monotonic())
+            k1 = _cpu_seconds(kernels)
             mem1, processed = map(float, h.kernel_eval(page, MEM_CODE).split())
             if "record=True" in variant.cell:
                 h.kernel_eval(page, TAKE_CODE)
             page.close()
     finally:
         server.stop()
-    return _row(variant, start, end, cpu0, cpu1, (mem0, mem1), int(processed))
+    row = _row(variant, start, end, cpu0, cpu1, (mem0, mem1), int(processed))
+    row["kernel_cpu_core"] = (k1 - k0) / (cpu1[2] - cpu0[2])
+    return row
 
 
 def _row(
@@ -200,9 +216,12 @@ def _row(
     mem: tuple[float, float],
     processed: int,
 ) -> dict[str, Any]:
-    frames = end["frames"] - start["frames"]
     elapsed_s = (end["now"] - start["now"]) / 1000
     lat = list(end["lat"][len(start["lat"]) :])
+    # one latency per overlay drawn: the frames the learner sees analysed (the kernel's
+    # answers, ``frames``, carry two browser poses each in browser mode)
+    frames = len(lat)
+    messages = end["frames"] - start["frames"]
     stages = list(end["stages"][len(start["stages"]) :])
     wall = cpu1[2] - cpu0[2]
     fifth = max(1, len(lat) // 5)
@@ -215,6 +234,7 @@ def _row(
         "server_cpu_core": (cpu1[0] - cpu0[0]) / wall,
         "page_cpu_core": (cpu1[1] - cpu0[1]) / wall,
         "kb_up_per_frame": (end["up"] - start["up"]) / max(frames, 1) / 1000,
+        "kernel_answers_per_s": messages / elapsed_s,
     }
     if stages:
         totals = [s["total"] for s in stages]

@@ -163,6 +163,20 @@ def test_browser_inference_refuses_to_record_video() -> None:
     cam.close()
 
 
+def test_browser_workers_are_one_to_four() -> None:
+    """Two pose workers by default; the trait refuses 0 and more than 4 and keeps its value."""
+    import traitlets
+
+    cam = PoseCamera(inference="browser")
+    assert cam.browser_workers == 2
+    for bad in (0, 5):
+        with pytest.raises(traitlets.TraitError):
+            cam.browser_workers = bad
+    cam.browser_workers = 1
+    assert cam.browser_workers == 1
+    cam.close()
+
+
 def test_a_kernel_take_keeps_video_frames_and_a_browser_take_says_it_has_none() -> None:
     """The take summary the page lists says whether video was kept."""
     lm = np.zeros((33, 4), np.float32)

@@ -89,6 +89,12 @@ class PoseCamera(anywidget.AnyWidget):
         How MediaPipe computes in the browser: ``"CPU"`` (WebAssembly with SIMD, default:
         predictable, no shader compilation) or ``"GPU"`` (WebGL; faster with a real graphics
         card, very slow in software WebGL, falls back to CPU when WebGL is missing).
+    browser_workers
+        Pose workers in the browser (1-4, default 2). The lite model takes about a camera
+        period per frame on one laptop core, so one worker keeps up with fewer frames than the
+        camera gives; with two, one analyses a frame while the other takes the next (each
+        worker holds its own runtime and model: ~120 MB of the browser's memory). Changing it
+        applies from the next Start.
     runtime_dir
         Directory of the installed npm ``@mediapipe/tasks-vision`` package for browser
         inference (default: ``widgets/web/node_modules``, installed by ``make install``).
@@ -160,6 +166,7 @@ class PoseCamera(anywidget.AnyWidget):
     inference = t.Enum(("auto", "browser", "kernel"), default_value="auto").tag(sync=True)
     inference_active = t.Unicode("").tag(sync=True)
     browser_delegate = t.Enum(("CPU", "GPU"), default_value="CPU").tag(sync=True)
+    browser_workers = t.Int(2, min=1, max=4).tag(sync=True)
     max_people = t.Int(1, min=1).tag(sync=True)
     width = t.Int(640).tag(sync=True)
     height = t.Int(480).tag(sync=True)

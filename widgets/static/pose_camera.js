@@ -183,7 +183,7 @@ function render({ model, el }) {
     if (pose.found) root.dataset.landmarks = String(Number(root.dataset.landmarks) + 1);
     latest = { lm: pose.found ? pose.lm : null, msg: kernelMsg ?? {}, t0, drawn: false, frame: null, stamps: null, row: null };
     paint();
-    pendingLm.push({ t0, w: pose.w, h: pose.h, n: pose.n, lm: pose.lm });
+    pendingLm.push({ t0, ready: performance.now(), w: pose.w, h: pose.h, n: pose.n, lm: pose.lm });
     sendLandmarks();
   }
 

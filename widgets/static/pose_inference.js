@@ -3,8 +3,11 @@
 // and the frame loop at the camera's own rate (startFrameLoop). The pure parts are unit-tested
 // in tests/pose_inference.test.mjs; the worker itself is pose_worker.js.
 
+import { frameTime } from "./pose_capture.js";
+
 /** @typedef {{ ok: boolean, missing: string[] }} Support */
 /** @typedef {{ mode: "browser" | "kernel" | "error", note: string }} Choice */
+
 /** @typedef {{ lm: Float32Array, found: boolean, n: number, w: number, h: number, t: number,
  *   ms: number }} BrowserPose */
 
@@ -66,19 +69,26 @@ export function afterLoadFailure(wanted, why) {
   return { mode: "kernel", note: `Pose runs in the kernel: it could not start in the browser (${why})` };
 }
 
-/** @typedef {{ t0: number, w: number, h: number, n: number, lm: Float32Array }} PendingPose */
+/** @typedef {{ t0: number, ready: number, w: number, h: number, n: number, lm: Float32Array }} PendingPose
+ * `t0`: the frame's capture time; `ready`: when its pose came out of the worker (page clock, ms) */
 
-/** Oldest waiting pose age, ms, after which landmarks go to the kernel even alone. */
-export const LANDMARKS_WAIT_MS = 60;
+/** Poses per message to the kernel at the camera's rate. */
+export const LANDMARKS_PER_MESSAGE = 4;
+/** How long the oldest waiting pose waits for more before the poses go anyway, ms. */
+export const LANDMARKS_WAIT_MS = 100;
 
 /**
- * Whether the waiting poses should go to the kernel now: two or more (at the camera's rate,
- * pairs halve the kernel's messages), or one that waited `LANDMARKS_WAIT_MS` (a slow camera
- * or model). Feedback then lags the skeleton by at most a frame; the skeleton never waits.
+ * Whether the waiting poses should go to the kernel now: `LANDMARKS_PER_MESSAGE` of them, or
+ * whatever is waiting once the oldest has waited `LANDMARKS_WAIT_MS` since it was ready (its
+ * frame was captured a model's time earlier). The kernel then gets about 7 messages a second
+ * at the camera's rate and never more than about 10 (each message costs the Jupyter server
+ * and the kernel ~6 ms of CPU; one per pose would be ~0.17 core per learner). The skeleton
+ * never waits; the kernel's numbers and feedback follow it by about a tenth of a second.
  * @param {PendingPose[]} pending @param {number} now ms on the page clock
  */
 export function readyToSend(pending, now) {
-  return pending.length >= 2 || (pending.length === 1 && now - pending[0].t0 >= LANDMARKS_WAIT_MS);
+  return pending.length >= LANDMARKS_PER_MESSAGE ||
+    (pending.length > 0 && now - pending[0].ready >= LANDMARKS_WAIT_MS);
 }
 
 /** Most poses kept waiting for a kernel that is away: it gets the newest. */
@@ -220,57 +230,91 @@ export async function loadInference({ request, model, numPoses, delegate = "CPU"
   };
 }
 
+/**
+ * Load `count` pose workers (one model each, the runtime files fetched once). Starts with the
+ * ones that loaded; rejects with the first failure if none did.
+ * @param {number} count @param {Parameters<typeof loadInference>[0]} opts
+ */
+export async function loadWorkers(count, opts) {
+  const tries = await Promise.allSettled(Array.from({ length: count }, () => loadInference(opts)));
+  const ok = tries.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  if (ok.length) return ok;
+  throw /** @type {PromiseRejectedResult} */ (tries[0]).reason;
+}
+
 /** The video's current frame at `w` × `h` px. @param {HTMLVideoElement} video @param {number} w @param {number} h */
 function grabFrame(video, w, h) {
   return createImageBitmap(video, { resizeWidth: w, resizeHeight: h, resizeQuality: "low" });
 }
 
+/** @typedef {(bitmap: ImageBitmap, t: number) => Promise<BrowserPose>} Detect */
+
 /**
- * Feed the camera's frames to `detect` at the camera's own rate: each new video frame is
- * grabbed as an ImageBitmap (scaled to the capture size) as soon as the worker is free, so
- * at most one frame is in the worker and no frame is analysed twice.
+ * Feed the camera's frames to the pose workers at the camera's own rate: each new video frame
+ * is grabbed as an ImageBitmap (scaled to the capture size) when a worker is free and goes to
+ * that worker, so each worker holds at most one frame, no frame is analysed twice, and with two
+ * workers one analyses a frame while the other takes the next (the model takes about a camera
+ * period per frame on a laptop core). Poses are handed on in frame order: one that comes back
+ * after a newer frame's pose is dropped (counted by `onDrop`). `t0` is the frame's capture
+ * time where the browser knows it, else when it was presented (see pose_capture.js frameTime),
+ * so the latency counts the time a frame waited for a worker.
  * @param {{ video: HTMLVideoElement, size: () => { w: number, h: number }, gapMs: () => number,
- *   detect: (bitmap: ImageBitmap, t: number) => Promise<BrowserPose>,
+ *   detectors: Detect[],
  *   onPose: (pose: BrowserPose, t0: number) => void, onError: (e: Error) => void,
+ *   onDrop?: () => void,
  *   grab?: (video: HTMLVideoElement, w: number, h: number) => Promise<ImageBitmap>,
  *   now?: () => number }} opts `grab` and `now` default to createImageBitmap and
  *   performance.now (stand-ins in tests)
  * @returns {() => void} stop
  */
-export function startFrameLoop({ video, size, gapMs, detect, onPose, onError, grab = grabFrame,
-  now = () => performance.now() }) {
+export function startFrameLoop({ video, size, gapMs, detectors, onPose, onError, onDrop = () => {},
+  grab = grabFrame, now = () => performance.now() }) {
   let stopped = false;
-  let busy = false;
+  const free = [...detectors];
   let lastFrame = -1; // the video frame sent last (presentedFrames, or the media time)
   let seenFrame = 0;
+  let seenAt = 0; // when the newest frame was captured (or presented), page clock
   let lastGrab = -1e9;
+  let handedOn = -Infinity; // t0 of the newest pose handed on
   const rvfc = typeof video.requestVideoFrameCallback === "function";
   /** @type {any} */ let handle = 0;
   const watch = () => {
     if (stopped) return;
     if (rvfc) {
-      handle = video.requestVideoFrameCallback((_now, meta) => { seenFrame = meta.presentedFrames; watch(); tick(); });
+      handle = video.requestVideoFrameCallback((at, meta) => {
+        seenFrame = meta.presentedFrames;
+        seenAt = frameTime(at, meta);
+        watch();
+        tick();
+      });
     } else {
-      handle = requestAnimationFrame(() => { seenFrame = video.currentTime; watch(); tick(); });
+      handle = requestAnimationFrame(() => { seenFrame = video.currentTime; seenAt = now(); watch(); tick(); });
     }
   };
   async function tick() {
-    if (stopped || busy || seenFrame === lastFrame || video.readyState < 2 || !video.videoWidth) return;
-    const t0 = now();
-    if (t0 - lastGrab < gapMs()) return;
-    busy = true;
+    if (stopped || !free.length || seenFrame === lastFrame || video.readyState < 2 || !video.videoWidth) return;
+    const at = now();
+    if (at - lastGrab < gapMs() * 0.8) return; // 0.8: the camera's own jitter is not a skip
+    const detect = /** @type {Detect} */ (free.shift());
     lastFrame = seenFrame;
-    lastGrab = t0;
+    lastGrab = at;
+    const t0 = Math.min(seenAt, at);
     try {
       const { w, h } = size();
       const bitmap = await grab(video, w, h);
       if (stopped) { bitmap.close(); return; }
       const pose = await detect(bitmap, t0);
-      if (!stopped) onPose(pose, t0);
+      if (stopped) return;
+      if (t0 > handedOn) {
+        handedOn = t0;
+        onPose(pose, t0);
+      } else {
+        onDrop();
+      }
     } catch (/** @type {any} */ e) {
       if (!stopped) onError(e);
     } finally {
-      busy = false;
+      free.push(detect);
     }
     tick(); // a newer frame may have arrived while the worker ran
   }
@@ -283,20 +327,22 @@ export function startFrameLoop({ video, size, gapMs, detect, onPose, onError, gr
 }
 
 /**
- * The camera view's browser inference: chooses the mode, loads the worker once per view,
- * runs the frame loop at the camera's rate, and reports on `root.dataset` (inference,
- * inferenceNote, delegate, loadMs, inferSent) for tests and benchmarks.
+ * The camera view's browser inference: chooses the mode, loads the workers once per view
+ * (`browser_workers` of them), runs the frame loop at the camera's rate, and reports on
+ * `root.dataset` (inference, inferenceNote, delegate, loadMs, workers, inferSent,
+ * inferDropped) for tests and benchmarks.
  * @param {{ model: { get(k: string): any }, video: HTMLVideoElement, root: HTMLElement,
  *   showBanner: (kind: string, text: string) => void,
  *   request: (c: Record<string, unknown>, ms?: number) => Promise<{ msg: any, buffers: any[] }> }} opts
  */
 export function createBrowserPose({ model, video, root, showBanner, request }) {
-  /** @type {any} */ let inference = null;
-  /** @type {Promise<any> | null} */ let loading = null;
+  /** @type {any[]} */ let workers = [];
+  /** @type {Promise<any[]> | null} */ let loading = null;
   let loadedFor = ""; // the settings the worker was loaded with: a change loads it again
   /** @type {(() => void) | null} */ let stopLoop = null;
   /** @type {number[]} */ const inferMs = [];
-  const settings = () => [model.get("model"), model.get("max_people"), model.get("browser_delegate")].join("/");
+  const settings = () => ["model", "max_people", "browser_delegate", "browser_workers"].map((k) => model.get(k)).join("/");
+  const closeAll = (/** @type {Promise<any[]>} */ p) => p.then((ws) => ws.forEach((w) => w.close()), () => undefined);
   const size = () => {
     const scale = Math.min(1, model.get("width") / video.videoWidth, model.get("height") / video.videoHeight);
     return { w: Math.round(video.videoWidth * scale), h: Math.round(video.videoHeight * scale) };
@@ -306,7 +352,7 @@ export function createBrowserPose({ model, video, root, showBanner, request }) {
     async choose(/** @type {string} */ wanted, /** @type {boolean} */ hasSource) {
       let choice = chooseInference(wanted, inferenceSupport(), hasSource, !!model.get("record_video"));
       if (loading && loadedFor !== settings()) {
-        loading.then((inf) => inf.close(), () => undefined);
+        closeAll(loading);
         loading = null;
       }
       if (choice.mode === "browser") {
@@ -314,9 +360,10 @@ export function createBrowserPose({ model, video, root, showBanner, request }) {
         showBanner("info", "Loading the pose model in this browser…");
         try {
           loadedFor = settings();
-          loading ??= loadInference({ request, model: model.get("model"),
-            numPoses: model.get("max_people"), delegate: model.get("browser_delegate") });
-          inference = await loading;
+          loading ??= loadWorkers(Math.max(1, model.get("browser_workers") ?? 1), { request,
+            model: model.get("model"), numPoses: model.get("max_people"),
+            delegate: model.get("browser_delegate") });
+          workers = await loading;
           showBanner("info", "");
         } catch (/** @type {any} */ e) {
           loading = null;
@@ -329,15 +376,18 @@ export function createBrowserPose({ model, video, root, showBanner, request }) {
     },
     /** Start the frame loop. @param {(p: BrowserPose, t0: number) => void} onPose @param {(e: Error) => void} onError */
     start(onPose, onError) {
-      root.dataset.delegate = inference.delegate;
-      root.dataset.loadMs = inference.loadMs.toFixed(0);
+      root.dataset.delegate = workers[0].delegate;
+      root.dataset.loadMs = Math.max(...workers.map((w) => w.loadMs)).toFixed(0);
+      root.dataset.workers = String(workers.length);
+      const count = (/** @type {string} */ key) => { root.dataset[key] = String(Number(root.dataset[key] ?? 0) + 1); };
       stopLoop = startFrameLoop({
         video, size,
         gapMs: () => 1000 / Math.max(1, model.get("fps_cap")),
-        detect: (b, t) => {
-          root.dataset.inferSent = String(Number(root.dataset.inferSent ?? 0) + 1);
-          return inference.detect(b, t);
-        },
+        detectors: workers.map((w) => (/** @type {ImageBitmap} */ b, /** @type {number} */ t) => {
+          count("inferSent");
+          return w.detect(b, t);
+        }),
+        onDrop: () => count("inferDropped"),
         onPose: (pose, t0) => {
           inferMs.push(pose.ms);
           if (inferMs.length > 60) inferMs.shift();
@@ -354,7 +404,7 @@ export function createBrowserPose({ model, video, root, showBanner, request }) {
     },
     dispose() {
       stopLoop?.();
-      loading?.then((inf) => inf.close(), () => undefined);
+      if (loading) closeAll(loading);
     },
   };
 }
