@@ -4,17 +4,18 @@ Each variant runs in its own JupyterLab (the course's server settings unless sai
 headless Chromium and a fake camera (640x480, 30 fps y4m made from a real clip of the Pose2Sim
 demo), one after the other in the same run:
 
-- ``kernel``: ``widgets.PoseCamera`` as shipped, kernel inference: the browser grabs each frame
-  the camera presents, scales it to ``send_max_side``, JPEG-encodes it and sends it; MediaPipe
-  lite runs in the kernel;
+- ``kernel``: ``widgets.PoseCamera`` as shipped, kernel inference: the page reads each frame from
+  the camera's track as it is captured, a Web Worker scales it to ``send_max_side`` and
+  JPEG-encodes it, the page sends it; MediaPipe lite runs in the kernel;
 - ``browser``: ``PoseCamera(inference="browser")``: MediaPipe runs in the page (WebAssembly, the
   default CPU delegate, two workers taking frames in turn), only landmarks go up;
   ``browser_1worker``: the same with one worker; ``browser_gpu``: the same with the GPU delegate,
   WebGL rendered in software by SwiftShader (this machine has no GPU);
-- variants of the kernel mode, each changing one thing: ``kernel_full_size`` (640x480 frames),
-  ``kernel_worker`` (encoding in a Web Worker instead of on the page), ``kernel_timer`` (frames
-  polled on a timer instead of as the camera presents them), ``stock`` (a stock jupyter_server,
-  Nagle's algorithm on);
+- ``kernel_video`` / ``browser_video``: frames taken as the page presents them
+  (requestVideoFrameCallback) instead of read from the camera's track as captured;
+- variants of the kernel mode, each changing one thing: ``kernel_page`` (encoding on the page's
+  main thread), ``kernel_full_size`` (640x480 frames), ``kernel_timer`` (frames polled on a
+  timer), ``stock`` (a stock jupyter_server, Nagle's algorithm on);
 - ``naive`` / ``naive_paced``: base64 PNG through string traits (``live_camera_naive``).
 
 Columns: ``fps`` (overlays drawn per second: frames analysed and shown); ``latency_p50_ms``/
@@ -84,7 +85,9 @@ VARIANTS = {
             software_webgl=True,
         ),
         Variant("kernel_full_size", _camera(inference="kernel", send_max_side=0)),
-        Variant("kernel_worker", _camera(inference="kernel", encode_in_worker=True)),
+        Variant("kernel_page", _camera(inference="kernel", encode_in_worker=False)),
+        Variant("kernel_video", _camera(inference="kernel", frame_clock="video")),
+        Variant("browser_video", _camera(inference="browser", frame_clock="video")),
         Variant("kernel_timer", _camera(inference="kernel", frame_clock="timer")),
         Variant("stock", _camera(inference="kernel"), nodelay=False),
         Variant("naive_paced", naive_cell(paced=True)),

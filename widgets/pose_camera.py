@@ -113,12 +113,15 @@ class PoseCamera(anywidget.AnyWidget):
         JPEG quality (0-1) of the frames sent.
     encode_in_worker
         JPEG-encode frames in a Web Worker, off the page's main thread, where the browser can
-        (if the worker fails, on the page). Off by default: on the build machine it was not
-        faster over five runs (median p50 89 ms against 70 ms on the page), and a 320x240 frame
-        takes the page only ~10 ms (``docs/live-camera.md``).
+        (default; if the worker fails, on the page). With frames read from the camera's track
+        the worker gets each captured VideoFrame as it is and scales it there: on the build
+        machine p50 34 ms against 46 ms encoding on the page (``docs/live-camera.md``).
     frame_clock
-        ``"video"``: take frames as the camera presents them (``requestVideoFrameCallback``,
-        where the browser has it); ``"timer"``: poll at ``fps_cap``.
+        How the page learns of a new camera frame. ``"track"`` (default): read the camera's
+        track as frames are captured (``MediaStreamTrackProcessor``, Chromium browsers),
+        else as ``"video"``; ``"video"``: as the page presents them
+        (``requestVideoFrameCallback``, at the page's next rendering); ``"timer"``: poll at
+        ``fps_cap`` (kernel inference).
     mirror
         Show the picture mirrored (landmarks stay the person's own sides). Default: True for
         the camera, False for a video source.
@@ -173,8 +176,8 @@ class PoseCamera(anywidget.AnyWidget):
     fps_cap = t.Float(30.0).tag(sync=True)
     jpeg_quality = t.Float(0.8).tag(sync=True)
     send_max_side = t.Int(SEND_MAX_SIDE, min=0).tag(sync=True)
-    encode_in_worker = t.Bool(False).tag(sync=True)
-    frame_clock = t.Enum(("video", "timer"), default_value="video").tag(sync=True)
+    encode_in_worker = t.Bool(True).tag(sync=True)
+    frame_clock = t.Enum(("track", "video", "timer"), default_value="track").tag(sync=True)
     timeout_ms = t.Int(2000).tag(sync=True)
     mirror = t.Bool(True).tag(sync=True)
     record = t.Bool(False).tag(sync=True)

@@ -385,9 +385,10 @@ function render({ model, el }) {
       if (text !== null) feedback.textContent = text;
     }
     if (running()) pump();
+    paint(); // at once, as the browser's own poses are: the display shows it at its next frame
   }
 
-  // --- drawing at display rate -------------------------------------------------------------
+  // --- drawing: at once when a pose arrives; again at display rate after a resize or mirror --
   function draw() {
     raf = requestAnimationFrame(draw);
     paint();

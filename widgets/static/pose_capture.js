@@ -72,7 +72,7 @@ export function stageTimes(p, k) {
     infer,
     engine: proc - infer, // smoothing, angles, protocol
     kernel_other: kernel - decode - proc, // parsing the request, building the reply
-    draw: p.drawn - p.received, // until the next animation frame painted it
+    draw: p.drawn - p.received, // until the overlay was painted (decoding a source's frame too)
     total: p.drawn - p.presented,
   };
 }
@@ -116,6 +116,63 @@ export function watchFrames(video, onFrame) {
 }
 
 /**
+ * The camera's frames the moment they are captured, from a clone of the video's track through
+ * MediaStreamTrackProcessor (Chromium): on a busy page `requestVideoFrameCallback` reports a
+ * frame at the page's next rendering, ~12 ms after its capture on the benchmark page, where the
+ * track's reader has it ~3 ms after (same page, same frames). `onFrame(t)` is called for each
+ * frame with its capture time on the page clock; `take()` gives the newest frame (a VideoFrame
+ * the caller must close) or null. A frame's own timestamp is its capture time on the camera's
+ * clock; its offset to the page clock is the smallest (arrival - timestamp) seen so far, so the
+ * times are late by at most the fastest delivery (~0.3 ms once a few frames have arrived).
+ * Returns null where the browser has no MediaStreamTrackProcessor or the video no live track.
+ * @param {HTMLVideoElement} video @param {(ms: number) => void} onFrame
+ * @param {{ now?: () => number, Processor?: any }} [env] stand-ins in tests
+ * @returns {{ take: () => any, stop: () => void } | null}
+ */
+export function watchTrack(video, onFrame, env = {}) {
+  const Processor = env.Processor ?? /** @type {any} */ (globalThis).MediaStreamTrackProcessor;
+  const now = env.now ?? (() => performance.now());
+  const stream = /** @type {any} */ (video.srcObject);
+  const source = typeof stream?.getVideoTracks === "function" ? stream.getVideoTracks()[0] : null;
+  if (typeof Processor !== "function" || !source || source.readyState === "ended") return null;
+  const track = source.clone();
+  let reader;
+  try {
+    reader = new Processor({ track }).readable.getReader();
+  } catch (e) {
+    track.stop();
+    return null;
+  }
+  /** @type {any} */ let latest = null;
+  let offset = Infinity;
+  let on = true;
+  (async () => {
+    while (on) {
+      let got;
+      try { got = await reader.read(); } catch (e) { break; }
+      if (got.done) break;
+      const frame = got.value;
+      if (!on) { frame.close(); break; }
+      const at = now();
+      offset = Math.min(offset, at - frame.timestamp / 1000);
+      latest?.close();
+      latest = frame;
+      onFrame(Math.min(at, frame.timestamp / 1000 + offset));
+    }
+  })();
+  return {
+    take: () => (latest ? latest.clone() : null),
+    stop() {
+      on = false;
+      reader.cancel().catch(() => undefined);
+      latest?.close();
+      latest = null;
+      track.stop();
+    },
+  };
+}
+
+/**
  * The time of a presented video frame, ms on the page clock: its capture time if known, else
  * its presentation time, never later than the callback's `now`.
  * @param {number} now @param {{ captureTime?: number, presentationTime?: number } | undefined} meta
@@ -147,6 +204,9 @@ self.onmessage = async (e) => {
   }
 };`;
 
+/** A VideoFrame (closable), not the video element. @param {any} source */
+const isFrame = (source) => typeof source?.close === "function";
+
 /** Whether this browser can encode frames in a worker (Worker + OffscreenCanvas JPEG). */
 export function canEncodeInWorker() {
   const g = /** @type {any} */ (globalThis);
@@ -160,7 +220,8 @@ export function canEncodeInWorker() {
  * wraps the frame, ~1 ms), otherwise on a canvas of the page (11-15 ms of main thread per
  * 640×480 frame in software).
  * @param {{ worker: boolean }} opts
- * @returns {{ kind: string, encode(video: HTMLVideoElement, w: number, h: number,
+ * `encode` takes the video element or a VideoFrame (which it closes).
+ * @returns {{ kind: string, encode(source: HTMLVideoElement | VideoFrame, w: number, h: number,
  *   quality: number): Promise<ArrayBuffer>, dispose(): void }}
  */
 export function createEncoder({ worker }) {
@@ -184,10 +245,9 @@ export function createEncoder({ worker }) {
     const g = /** @type {any} */ (globalThis);
     return {
       kind: "worker",
-      async encode(video, width, height, quality) {
-        const frame = typeof g.VideoFrame === "function"
-          ? new g.VideoFrame(video)
-          : await createImageBitmap(video);
+      async encode(source, width, height, quality) {
+        const frame = isFrame(source) ? source
+          : typeof g.VideoFrame === "function" ? new g.VideoFrame(source) : await createImageBitmap(source);
         const id = ++next;
         return new Promise((resolve, reject) => {
           pending.set(id, { resolve, reject });
@@ -205,12 +265,16 @@ export function createEncoder({ worker }) {
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   return {
     kind: "main",
-    async encode(video, width, height, quality) {
+    async encode(source, width, height, quality) {
       if (canvas.width !== width || canvas.height !== height) {
         canvas.width = width;
         canvas.height = height;
       }
-      ctx.drawImage(video, 0, 0, width, height);
+      try {
+        ctx.drawImage(source, 0, 0, width, height);
+      } finally {
+        if (isFrame(source)) /** @type {any} */ (source).close();
+      }
       const blob = await new Promise((res) => canvas.toBlob(res, "image/jpeg", quality));
       if (!blob) throw new Error("the browser could not encode the frame as JPEG");
       return /** @type {Blob} */ (blob).arrayBuffer();
@@ -220,8 +284,9 @@ export function createEncoder({ worker }) {
 }
 
 /**
- * Start the kernel-mode capture loop of one camera view: on each frame the camera presents
- * (or on a timer, `clock: "timer"` or without requestVideoFrameCallback), grab it if
+ * Start the kernel-mode capture loop of one camera view: on each frame the camera captures
+ * (`clock: "track"`, watchTrack) or presents (`"video"`, or where the browser cannot read the
+ * track), or on a timer (`"timer"`, or without either), grab it if
  * `shouldGrab` says so, encode it at `sendSize` and hand it to `onReady`. If the worker cannot
  * encode, the loop goes on encoding on the page. Returns `{ stop }`.
  * @param {{ video: HTMLVideoElement,
@@ -259,7 +324,7 @@ export function startKernelCapture({ video, settings, wanted, inFlightSince, rtt
     const presented = lastFrame > 0 && lastFrame <= now ? lastFrame : now;
     const { w, h } = sendSize(video.videoWidth, video.videoHeight, s.width, s.height, s.maxSide);
     try {
-      const buf = await enc.encode(video, w, h, s.quality);
+      const buf = await enc.encode(track?.take() ?? video, w, h, s.quality);
       if (stopped) return;
       const stamps = { presented, grabbed: now, encoded: performance.now(), sent: 0, received: 0 };
       encoding = false;
@@ -280,15 +345,19 @@ export function startKernelCapture({ video, settings, wanted, inFlightSince, rtt
     }
   };
 
-  const byVideo = first.clock === "video";
-  const stopWatch = watchFrames(video, (t) => {
+  const byFrames = first.clock !== "timer";
+  const onFrame = (/** @type {number} */ t) => {
     if (lastFrame > 0) periods.push(t - lastFrame);
     if (periods.length > 30) periods.shift();
     lastFrame = t;
-    if (byVideo) onCameraFrame();
-  });
-  show("clock", byVideo && stopWatch ? "video" : "timer");
-  const timer = !byVideo || !stopWatch
+    if (byFrames) onCameraFrame();
+  };
+  // the camera's track where the browser can read it (frames as captured), else the video's
+  // presented frames; "timer" polls the video
+  const track = first.clock === "track" ? watchTrack(video, onFrame) : null;
+  const stopWatch = track ? track.stop : watchFrames(video, onFrame);
+  show("clock", !byFrames || !stopWatch ? "timer" : track ? "track" : "video");
+  const timer = !byFrames || !stopWatch
     ? setInterval(onCameraFrame, 1000 / Math.max(1, first.fpsCap))
     : null;
   return {

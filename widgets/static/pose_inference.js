@@ -3,7 +3,7 @@
 // and the frame loop at the camera's own rate (startFrameLoop). The pure parts are unit-tested
 // in tests/pose_inference.test.mjs; the worker itself is pose_worker.js.
 
-import { frameTime } from "./pose_capture.js";
+import { frameTime, watchTrack } from "./pose_capture.js";
 
 /** @typedef {{ ok: boolean, missing: string[] }} Support */
 /** @typedef {{ mode: "browser" | "kernel" | "error", note: string }} Choice */
@@ -142,7 +142,7 @@ const assetCache = new Map();
  * Load the pose model into a new module Worker.
  * @param {{ request: (c: Record<string, unknown>, ms?: number) => Promise<{ msg: any, buffers: any[] }>,
  *   model: string, numPoses: number, delegate?: string, timeoutMs?: number }} opts
- * @returns {Promise<{ detect: (bitmap: ImageBitmap, t: number) => Promise<BrowserPose>,
+ * @returns {Promise<{ detect: (image: ImageBitmap | VideoFrame, t: number, w?: number, h?: number) => Promise<BrowserPose>,
  *   busy: () => boolean, delegate: string, loadMs: number, close: () => void }>}
  * Rejects with an Error whose message names the file or step that failed and why.
  */
@@ -218,12 +218,12 @@ export async function loadInference({ request, model, numPoses, delegate = "CPU"
     delegate: info.delegate,
     loadMs: performance.now() - start,
     busy: () => waiting.size > 0,
-    detect(bitmap, t) {
-      if (fatal) { bitmap.close(); return Promise.reject(new Error(fatal)); }
+    detect(image, t, width = 0, height = 0) {
+      if (fatal) { image.close(); return Promise.reject(new Error(fatal)); }
       const id = ++nextId;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        w.postMessage({ type: "frame", id, t, bitmap }, [bitmap]);
+        w.postMessage({ type: "frame", id, t, image, w: width, h: height }, [image]);
       });
     },
     close,
@@ -242,12 +242,19 @@ export async function loadWorkers(count, opts) {
   throw /** @type {PromiseRejectedResult} */ (tries[0]).reason;
 }
 
-/** The video's current frame at `w` × `h` px. @param {HTMLVideoElement} video @param {number} w @param {number} h */
-function grabFrame(video, w, h) {
-  return createImageBitmap(video, { resizeWidth: w, resizeHeight: h, resizeQuality: "low" });
+/**
+ * The image for a pose worker: the track's VideoFrame as it is (the worker scales it, off the
+ * page's main thread), or the video's current frame as an ImageBitmap at `w` × `h` px.
+ * @param {HTMLVideoElement | VideoFrame} source @param {number} w @param {number} h
+ * @returns {Promise<ImageBitmap | VideoFrame>}
+ */
+async function grabFrame(source, w, h) {
+  if ("close" in source) return source;
+  return createImageBitmap(source, { resizeWidth: w, resizeHeight: h, resizeQuality: "low" });
 }
 
-/** @typedef {(bitmap: ImageBitmap, t: number) => Promise<BrowserPose>} Detect */
+/** @typedef {(image: ImageBitmap | VideoFrame, t: number, w: number, h: number) => Promise<BrowserPose>} Detect
+ * `w` × `h`: the size the worker analyses a VideoFrame at */
 
 /**
  * Feed the camera's frames to the pose workers at the camera's own rate: each new video frame
@@ -255,20 +262,22 @@ function grabFrame(video, w, h) {
  * that worker, so each worker holds at most one frame, no frame is analysed twice, and with two
  * workers one analyses a frame while the other takes the next (the model takes about a camera
  * period per frame on a laptop core). Poses are handed on in frame order: one that comes back
- * after a newer frame's pose is dropped (counted by `onDrop`). `t0` is the frame's capture
- * time where the browser knows it, else when it was presented (see pose_capture.js frameTime),
- * so the latency counts the time a frame waited for a worker.
+ * after a newer frame's pose is dropped (counted by `onDrop`). Frames come from the camera's
+ * track as they are captured (`clock: "track"`, pose_capture.js watchTrack) where the browser
+ * can, else as the video presents them. `t0` is the frame's capture time where the browser
+ * knows it, else when it was presented (pose_capture.js frameTime), so the latency counts the
+ * time a frame waited for a worker.
  * @param {{ video: HTMLVideoElement, size: () => { w: number, h: number }, gapMs: () => number,
  *   detectors: Detect[],
  *   onPose: (pose: BrowserPose, t0: number) => void, onError: (e: Error) => void,
- *   onDrop?: () => void,
- *   grab?: (video: HTMLVideoElement, w: number, h: number) => Promise<ImageBitmap>,
- *   now?: () => number }} opts `grab` and `now` default to createImageBitmap and
- *   performance.now (stand-ins in tests)
+ *   onDrop?: () => void, clock?: string,
+ *   grab?: (source: any, w: number, h: number) => Promise<ImageBitmap | VideoFrame>,
+ *   watch?: typeof watchTrack, now?: () => number }} opts `grab`, `watch` and `now` default
+ *   to createImageBitmap, watchTrack and performance.now (stand-ins in tests)
  * @returns {() => void} stop
  */
 export function startFrameLoop({ video, size, gapMs, detectors, onPose, onError, onDrop = () => {},
-  grab = grabFrame, now = () => performance.now() }) {
+  clock = "track", grab = grabFrame, watch: watchTrackFn = watchTrack, now = () => performance.now() }) {
   let stopped = false;
   const free = [...detectors];
   let lastFrame = -1; // the video frame sent last (presentedFrames, or the media time)
@@ -276,10 +285,13 @@ export function startFrameLoop({ video, size, gapMs, detectors, onPose, onError,
   let seenAt = 0; // when the newest frame was captured (or presented), page clock
   let lastGrab = -1e9;
   let handedOn = -Infinity; // t0 of the newest pose handed on
+  const track = clock === "track"
+    ? watchTrackFn(video, (t) => { seenFrame += 1; seenAt = t; tick(); })
+    : null;
   const rvfc = typeof video.requestVideoFrameCallback === "function";
   /** @type {any} */ let handle = 0;
   const watch = () => {
-    if (stopped) return;
+    if (stopped || track) return;
     if (rvfc) {
       handle = video.requestVideoFrameCallback((at, meta) => {
         seenFrame = meta.presentedFrames;
@@ -301,9 +313,9 @@ export function startFrameLoop({ video, size, gapMs, detectors, onPose, onError,
     const t0 = Math.min(seenAt, at);
     try {
       const { w, h } = size();
-      const bitmap = await grab(video, w, h);
-      if (stopped) { bitmap.close(); return; }
-      const pose = await detect(bitmap, t0);
+      const image = await grab(track?.take() ?? video, w, h);
+      if (stopped) { image.close(); return; }
+      const pose = await detect(image, t0, w, h);
       if (stopped) return;
       if (t0 > handedOn) {
         handedOn = t0;
@@ -321,6 +333,8 @@ export function startFrameLoop({ video, size, gapMs, detectors, onPose, onError,
   watch();
   return () => {
     stopped = true;
+    track?.stop();
+    if (track) return;
     if (rvfc) video.cancelVideoFrameCallback?.(handle);
     else cancelAnimationFrame(handle);
   };
@@ -383,9 +397,12 @@ export function createBrowserPose({ model, video, root, showBanner, request }) {
       stopLoop = startFrameLoop({
         video, size,
         gapMs: () => 1000 / Math.max(1, model.get("fps_cap")),
-        detectors: workers.map((w) => (/** @type {ImageBitmap} */ b, /** @type {number} */ t) => {
+        clock: model.get("frame_clock"),
+        detectors: workers.map((worker) => (
+          /** @type {ImageBitmap | VideoFrame} */ image, /** @type {number} */ t, /** @type {number} */ w,
+          /** @type {number} */ h) => {
           count("inferSent");
-          return w.detect(b, t);
+          return worker.detect(image, t, w, h);
         }),
         onDrop: () => count("inferDropped"),
         onPose: (pose, t0) => {

@@ -4,7 +4,8 @@
 //
 // Messages in:  {type: "init", bundleUrl, loaderUrl, wasmUrl, wasmName, model: ArrayBuffer,
 //                modelName, numPoses, delegate}
-//               {type: "frame", id, t (ms, page clock), bitmap: ImageBitmap (transferred)}
+//               {type: "frame", id, t (ms, page clock), image: ImageBitmap or VideoFrame
+//                (transferred; a VideoFrame is scaled here to w x h), w, h}
 // Messages out: {type: "ready", ms, delegate} | {type: "error", stage, message}
 //               {type: "pose", id, t, w, h, found, n, ms, lm: Float32Array(33*4) (transferred)}
 //               {type: "frame_error", id, message}
@@ -49,9 +50,32 @@ async function init(m) {
   }
 }
 
+/**
+ * The frame as an ImageBitmap: a camera VideoFrame is scaled to `w` × `h` here, off the page's
+ * main thread (and closed); an ImageBitmap is used as it is.
+ * @param {any} m
+ * @returns {Promise<ImageBitmap>}
+ */
+async function toBitmap(m) {
+  const image = m.image;
+  if (typeof VideoFrame === "undefined" || !(image instanceof VideoFrame)) return image;
+  try {
+    const size = m.w > 0 && m.h > 0 ? { resizeWidth: m.w, resizeHeight: m.h, resizeQuality: "low" } : {};
+    return await createImageBitmap(image, /** @type {ImageBitmapOptions} */ (size));
+  } finally {
+    image.close();
+  }
+}
+
 /** @param {any} m */
-function detect(m) {
-  const bitmap = /** @type {ImageBitmap} */ (m.bitmap);
+async function detect(m) {
+  let bitmap;
+  try {
+    bitmap = await toBitmap(m);
+  } catch (/** @type {any} */ e) {
+    self.postMessage({ type: "frame_error", id: m.id, message: `could not read the frame: ${e?.message ?? e}` });
+    return;
+  }
   const w = bitmap.width, h = bitmap.height;
   try {
     const start = performance.now();
@@ -80,7 +104,7 @@ self.onmessage = (ev) => {
   if (m?.type === "init") init(m);
   else if (m?.type === "frame") {
     if (landmarker) detect(m);
-    else { m.bitmap?.close(); self.postMessage({ type: "frame_error", id: m.id, message: "model not loaded" }); }
+    else { m.image?.close(); self.postMessage({ type: "frame_error", id: m.id, message: "model not loaded" }); }
   } else if (m?.type === "close") {
     landmarker?.close();
     landmarker = null;

@@ -5,6 +5,7 @@ import { test } from "node:test";
 
 import {
   canEncodeInWorker, createStageLog, frameTime, sendSize, shouldGrab, stageTimes, watchFrames,
+  watchTrack,
 } from "../pose_capture.js";
 
 test("the size sent: the capture box, then the longest side, never enlarged, shape kept", () => {
@@ -88,4 +89,64 @@ test("the stage log keeps the newest rows up to its cap", () => {
 
 test("Node has no OffscreenCanvas: the worker encoder is not offered", () => {
   assert.equal(canEncodeInWorker(), false);
+});
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+/** A camera track whose processor yields frames the test pushes (timestamps in µs). */
+function fakeCamera() {
+  const frames = { closed: 0, open: 0 };
+  let push = null;
+  let cloned = null;
+  const track = {
+    readyState: "live",
+    clone() { cloned = { stopped: false, stop() { this.stopped = true; } }; return cloned; },
+  };
+  class Processor {
+    constructor({ track: t }) {
+      assert.equal(t, cloned); // reads a clone: the video keeps its own track
+      this.readable = new ReadableStream({ start(c) { push = c; } });
+    }
+  }
+  const frame = (us) => {
+    frames.open += 1;
+    const f = { timestamp: us, close() { if (!this.done) { this.done = true; frames.closed += 1; } },
+      clone() { frames.open += 1; return { ...f, done: false, close: f.close }; } };
+    return f;
+  };
+  return {
+    video: { srcObject: { getVideoTracks: () => [track] } },
+    Processor, frames, frame,
+    push: (f) => push.enqueue(f),
+    get clone() { return cloned; },
+  };
+}
+
+test("watchTrack stamps each frame with its capture time on the page clock, keeps only the newest", async () => {
+  const cam = fakeCamera();
+  let clock = 0;
+  const seen = [];
+  const w = watchTrack(cam.video, (t) => seen.push(t), { Processor: cam.Processor, now: () => clock });
+  assert.ok(w);
+  // the camera's clock is 5000 ms ahead of the page's; delivery takes 3 ms, then 0.5 ms
+  clock = 103; cam.push(cam.frame(5100 * 1000)); await settle();
+  assert.deepEqual(seen, [103]); // one frame: its own delivery time is the best offset known
+  clock = 133.8; cam.push(cam.frame(5133.3 * 1000)); await settle();
+  clock = 170; cam.push(cam.frame(5166.6 * 1000)); await settle();
+  assert.ok(Math.abs(seen[1] - 133.8) < 1e-9 && Math.abs(seen[2] - 167.1) < 1e-9, String(seen));
+  assert.equal(cam.frames.closed, 2, "older frames are closed as newer ones arrive");
+  const taken = w.take();
+  assert.equal(taken.timestamp, 5166.6 * 1000);
+  taken.close();
+  w.stop();
+  await settle();
+  assert.equal(cam.frames.closed, 4, "stop closes the newest frame");
+  assert.equal(cam.clone.stopped, true, "and stops the cloned track");
+  assert.equal(w.take(), null);
+});
+
+test("watchTrack is null without MediaStreamTrackProcessor or a live track", () => {
+  const cam = fakeCamera();
+  assert.equal(watchTrack(cam.video, () => {}, { Processor: undefined }), null);
+  assert.equal(watchTrack({ srcObject: null }, () => {}, { Processor: cam.Processor }), null);
 });

@@ -171,6 +171,40 @@ test("startFrameLoop with two workers: consecutive frames go to each in turn, po
   stop();
 });
 
+test("startFrameLoop reads the camera's track when it can: frames as captured, stamped with their capture time", async () => {
+  const video = fakeVideo();
+  let onFrame = null;
+  let newest = 0;
+  let stopped = false;
+  const watch = (_v, cb) => {
+    onFrame = cb;
+    return { take: () => ({ id: newest }), stop: () => { stopped = true; } };
+  };
+  const grabbed = [];
+  const sent = [];
+  const stop = startFrameLoop({
+    video, size: () => ({ w: 320, h: 240 }), gapMs: () => 0, now: () => 50, watch,
+    grab: async (source, w, h) => { grabbed.push(source); return { close() {} }; },
+    detectors: [async (b, t) => { sent.push(t); return noPose(t); }],
+    onPose: () => {}, onError: (e) => assert.fail(e),
+  });
+  assert.equal(video.waiting, 0, "no requestVideoFrameCallback with the track");
+  newest = 1; onFrame(12.5); await settle(); await settle();
+  newest = 2; onFrame(45.8); await settle(); await settle();
+  assert.deepEqual(grabbed, [{ id: 1 }, { id: 2 }]); // the track's frames, not the video element
+  assert.deepEqual(sent, [12.5, 45.8]);
+  stop();
+  assert.equal(stopped, true);
+  // clock "video": the video's presented frames, as before
+  const other = startFrameLoop({
+    video, size: () => ({ w: 320, h: 240 }), gapMs: () => 0, clock: "video", watch: () => assert.fail("track read"),
+    grab: async () => ({ close() {} }), detectors: [async (b, t) => noPose(t)],
+    onPose: () => {}, onError: (e) => assert.fail(e),
+  });
+  assert.equal(video.waiting, 1);
+  other();
+});
+
 test("startFrameLoop respects the fps cap", async () => {
   const video = fakeVideo();
   let clock = 0;
