@@ -24,9 +24,10 @@ drawn, as the page measures it, the same clock in every mode); for the kernel va
 each stage (``stage_*_ms``: wait, encode, queue, transport both ways, decode, inference, engine,
 draw; see ``widgets/static/pose_capture.js``); ``server_cpu_core`` (jupyter server + kernel CPU
 seconds per wall second: the server's cost of one learner), ``page_cpu_core`` (the browser's
-renderer and GPU processes); ``kb_up_per_frame``; ``kernel_answers_per_s`` (the kernel's replies;
-browser mode sends poses in pairs); kernel memory at the start and the end; the median latency of
-the first and last fifth (a queue would make the last grow).
+renderer and GPU processes) and ``page_mem_mb`` (their memory, USS, at the end);
+``kb_up_per_frame``; ``kernel_answers_per_s`` (the kernel's replies; browser mode sends poses in
+pairs); kernel memory at the start and the end; the median latency of the first and last fifth (a
+queue would make the last grow).
 
 ``python -m benchmarks --only live_camera`` runs ``kernel`` and ``browser`` (20 s each, ``--quick``
 8 s), then the frame-size rows: the landmark difference, in px of the 640x480 frame, of the
@@ -155,6 +156,19 @@ def _cpu_seconds(pids: Iterable[int]) -> float:
     return total
 
 
+def _memory_mb(pids: Iterable[int]) -> float:
+    """Memory only these processes hold (USS, MB): Chromium's share of one camera page."""
+    import psutil
+
+    total = 0
+    for pid in pids:
+        try:
+            total += psutil.Process(pid).memory_full_info().uss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total / 1e6
+
+
 def _kernel_pids(server_pid: int) -> list[int]:
     """The Jupyter server's child processes: the notebook's kernel."""
     import psutil
@@ -199,6 +213,7 @@ def measure(
             end = page.evaluate(SNAPSHOT_JS)
             cpu1 = (_cpu_seconds([server.proc.pid]), _cpu_seconds(chrome), time.monotonic())
             k1 = _cpu_seconds(kernels)
+            page_mb = _memory_mb(chrome)
             mem1, processed = map(float, h.kernel_eval(page, MEM_CODE).split())
             if "record=True" in variant.cell:
                 h.kernel_eval(page, TAKE_CODE)
@@ -207,6 +222,7 @@ def measure(
         server.stop()
     row = _row(variant, start, end, cpu0, cpu1, (mem0, mem1), int(processed))
     row["kernel_cpu_core"] = (k1 - k0) / (cpu1[2] - cpu0[2])
+    row["page_mem_mb"] = page_mb
     return row
 
 

@@ -93,7 +93,7 @@ class PoseCamera(anywidget.AnyWidget):
         Pose workers in the browser (1-4, default 2). The lite model takes about a camera
         period per frame on one laptop core, so one worker keeps up with fewer frames than the
         camera gives; with two, one analyses a frame while the other takes the next (each
-        worker holds its own runtime and model: ~120 MB of the browser's memory). Changing it
+        worker holds its own runtime and model: ~100 MB of the browser's memory). Changing it
         applies from the next Start.
     runtime_dir
         Directory of the installed npm ``@mediapipe/tasks-vision`` package for browser
