@@ -25,9 +25,10 @@ each stage (``stage_*_ms``: wait, encode, queue, transport both ways, decode, in
 draw; see ``widgets/static/pose_capture.js``); ``server_cpu_core`` (jupyter server + kernel CPU
 seconds per wall second: the server's cost of one learner), ``page_cpu_core`` (the browser's
 renderer and GPU processes) and ``page_mem_mb`` (their memory, USS, at the end);
-``kb_up_per_frame``; ``kernel_answers_per_s`` (the kernel's replies; browser mode sends poses in
-pairs); kernel memory at the start and the end; the median latency of the first and last fifth (a
-queue would make the last grow).
+``kb_up_per_frame``; ``worker_infer_p50_ms`` (browser inference: the model's median time per frame
+in a worker, last 60 frames); ``kernel_answers_per_s`` (the kernel's replies; browser mode sends
+poses in pairs); kernel memory at the start and the end; the median latency of the first and last
+fifth (a queue would make the last grow).
 
 ``python -m benchmarks --only live_camera`` runs ``kernel`` and ``browser`` (20 s each, ``--quick``
 8 s), then the frame-size rows: the landmark difference, in px of the 640x480 frame, of the
@@ -118,7 +119,8 @@ MEM_CODE = (
 )
 SNAPSHOT_JS = """() => { const e = document.querySelector('.rfl-cam');
   return { frames: Number(e.dataset.frames), lat: e.rflLatencies.slice(), now: performance.now(),
-           up: Number(e.dataset.bytesUp ?? 0), stages: (e.rflStages ?? []).slice() }; }"""
+           up: Number(e.dataset.bytesUp ?? 0), stages: (e.rflStages ?? []).slice(),
+           infer: Number(e.dataset.inferP50 ?? 0) }; }"""
 
 
 def _harness() -> ModuleType:
@@ -255,6 +257,8 @@ def _row(
         "kb_up_per_frame": (end["up"] - start["up"]) / max(frames, 1) / 1000,
         "kernel_answers_per_s": messages / elapsed_s,
     }
+    if end.get("infer"):  # browser inference: the model's median time a frame in the workers
+        row["worker_infer_p50_ms"] = end["infer"]
     if stages:
         totals = [s["total"] for s in stages]
         row["overlay_p50_ms"] = _pct(totals, 50)

@@ -65,8 +65,7 @@ function render({ model, el }) {
   const timings = createStreamStats(); // fps, latency, encoding and kernel times (pose_state.js)
   let raf = 0;
   let disposed = false;
-  // browser inference (pose_inference.js): the worker and its frame loop; the newest landmarks
-  // waiting for the kernel (one message in flight; a newer pose replaces a waiting one)
+  // browser inference (pose_inference.js): poses waiting for the kernel, four to a message
   let inferMode = "kernel";
   const pendingLm = createPoseQueue();
   /** @type {any} */ let kernelMsg = null;
