@@ -38,6 +38,10 @@ its own times in ``rflTrace``. The browsers run on the same two cores as the ser
 class they run on the learners' laptops), so the fps at N = 4 is a lower bound for this
 server; ``--nice-browsers 19`` runs them at the lowest CPU priority, so the server goes first.
 
+``--inference browser`` runs the same with the pose model in the learners' browsers: the rows then
+give fps, latency and the server's CPU (what only landmarks cost the hub), without per-frame
+stages.
+
 ``python -m benchmarks --only classroom`` streams 20 s per N (``--quick``: 8 s);
 ``python -m benchmarks.bench_classroom --seconds 60 --fps 15`` for other settings.
 """
@@ -67,6 +71,7 @@ NS = (1, 2, 4)
 FPS = 15
 NICE_BROWSERS = 0  # niceness of the learners' browsers (0: as started)
 TIMEOUT_MS = 2000  # the widgets' timeout_ms (their default)
+INFERENCE = "kernel"  # where the pose model runs ("browser": only landmarks reach the hub)
 CAM = ".rfl-cam"
 CPU_CODE = "time.process_time()"
 SNAPSHOT_JS = """() => { const e = document.querySelector('.rfl-cam');
@@ -93,7 +98,7 @@ class TracedCamera(PoseCamera):
         return out
 
 
-cam = TracedCamera(autostart=True, inference="kernel", fps_cap={fps}, timeout_ms={timeout_ms})
+cam = TracedCamera(autostart=True, inference="{inference}", fps_cap={fps}, timeout_ms={timeout_ms})
 cam"""
 
 
@@ -231,11 +236,15 @@ def measure(n: int, pages: list[Any], hub: Any, *, seconds: float, warmup: float
     fps = [(e[0] - s[0]) / ((e[2] - s[2]) / 1000) for s, e in zip(start, end, strict=True)]
     pooled = [x for lat in lats for x in lat]
     learners = []
-    for page, s, e, k, n0 in zip(active, start, end, k0, timeouts0, strict=True):
-        learners.append(_learner_trace(h, page, s[2], e[2], k, n0))
+    if INFERENCE == "kernel":  # the per-frame traces follow kernel frame requests
+        for page, s, e, k, n0 in zip(active, start, end, k0, timeouts0, strict=True):
+            learners.append(_learner_trace(h, page, s[2], e[2], k, n0))
+    else:
+        learners = [_browser_learner(f, seconds) for f in fps]
     worst = max(learners, key=lambda x: _or_inf(x["last_vs_first_fifth"]))
     row = {
-        "name": f"classroom.n{n}",
+        "name": f"classroom.n{n}" + ("" if INFERENCE == "kernel" else f".{INFERENCE}"),
+        "inference": INFERENCE,
         "learners": n,
         "fps_cap": FPS,
         "browsers_niced": NICE_BROWSERS,
@@ -263,6 +272,20 @@ def measure(n: int, pages: list[Any], hub: Any, *, seconds: float, warmup: float
         "per_learner": learners,
     }
     return row
+
+
+def _browser_learner(fps: float, seconds: float) -> dict:
+    """A browser-inference learner's row: no kernel frames to trace, only what was drawn
+    (NaN: not measured in this mode)."""
+    nan = float("nan")
+    return {
+        "frames_drawn": round(fps * seconds),
+        "dropped": max(0.0, (FPS - fps) * seconds),
+        "timeouts": nan,
+        "max_in_flight": nan,
+        "last_vs_first_fifth": nan,
+        "p_growth": nan,
+    }
 
 
 def _or_inf(x: float) -> float:
@@ -336,7 +359,7 @@ def run(seconds: float, ns: Iterable[int] = NS, warmup: float = 5.0) -> Iterator
 
     ns = list(ns)
     learners = [f"learner{i}" for i in range(1, max(ns) + 1)]
-    cell = CELL.format(fps=FPS, timeout_ms=TIMEOUT_MS)
+    cell = CELL.format(fps=FPS, timeout_ms=TIMEOUT_MS, inference=INFERENCE)
     with tempfile.TemporaryDirectory(prefix="rfl-bench-class-") as tmp:
         work = Path(tmp)
         clip = h.make_y4m(media.fetch("pose2sim-single-cam01"), work / "cam.y4m", seconds=3.0)
@@ -420,7 +443,7 @@ def stages_table(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global FPS, NICE_BROWSERS, TIMEOUT_MS
+    global FPS, INFERENCE, NICE_BROWSERS, TIMEOUT_MS
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_classroom")
     parser.add_argument("--table", help="print the docs table of a --json run's output file")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per N")
@@ -438,6 +461,12 @@ def main(argv: list[str] | None = None) -> int:
         help="run the learners' browsers at this niceness (e.g. 19), so the server goes first",
     )
     parser.add_argument("--learners", default=",".join(map(str, NS)), help="the N to measure")
+    parser.add_argument(
+        "--inference",
+        choices=("kernel", "browser"),
+        default="kernel",
+        help="where the pose model runs (browser: per-frame traces are not taken)",
+    )
     args = parser.parse_args(argv)
     if args.table:
         lines = Path(args.table).read_text().splitlines()
@@ -445,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows), stages_table(rows), sep="\n\n")
         return 0
     FPS, NICE_BROWSERS, TIMEOUT_MS = args.fps, args.nice_browsers, args.timeout_ms
+    INFERENCE = args.inference
     for row in run(args.seconds, [int(x) for x in args.learners.split(",")]):
         print(json.dumps(row), flush=True)
     return 0
