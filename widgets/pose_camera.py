@@ -115,7 +115,7 @@ class PoseCamera(anywidget.AnyWidget):
         JPEG-encode frames in a Web Worker, off the page's main thread, where the browser can
         (default; if the worker fails, on the page). With frames read from the camera's track
         the worker gets each captured VideoFrame as it is and scales it there: on the build
-        machine p50 34 ms against 46 ms encoding on the page (``docs/live-camera.md``).
+        machine p50 33-38 ms against 47 ms encoding on the page (``docs/live-camera.md``).
     frame_clock
         How the page learns of a new camera frame. ``"track"`` (default): read the camera's
         track as frames are captured (``MediaStreamTrackProcessor``, Chromium browsers),
