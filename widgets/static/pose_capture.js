@@ -173,6 +173,23 @@ export function watchTrack(video, onFrame, env = {}) {
 }
 
 /**
+ * The camera's frames for a capture loop: from the track as captured (`clock: "track"`, where
+ * the browser can read it: watchTrack), else as the video presents them (watchFrames).
+ * `onFrame(t)` gets each frame's capture time on the page clock; `take()` the newest frame as
+ * a VideoFrame the caller closes, or null when frames are read from the video element itself.
+ * Null where the browser offers neither (then poll the video on a timer).
+ * @param {HTMLVideoElement} video @param {string} clock @param {(ms: number) => void} onFrame
+ * @param {typeof watchTrack} [readTrack] watchTrack (a stand-in in tests)
+ * @returns {{ kind: "track" | "video", take: () => any, stop: () => void } | null}
+ */
+export function watchCamera(video, clock, onFrame, readTrack = watchTrack) {
+  const track = clock === "track" ? readTrack(video, onFrame) : null;
+  if (track) return { kind: "track", take: track.take, stop: track.stop };
+  const stop = watchFrames(video, onFrame);
+  return stop ? { kind: "video", take: () => null, stop } : null;
+}
+
+/**
  * The time of a presented video frame, ms on the page clock: its capture time if known, else
  * its presentation time, never later than the callback's `now`.
  * @param {number} now @param {{ captureTime?: number, presentationTime?: number } | undefined} meta
@@ -205,7 +222,7 @@ self.onmessage = async (e) => {
 };`;
 
 /** A VideoFrame (closable), not the video element. @param {any} source */
-const isFrame = (source) => typeof source?.close === "function";
+export const isFrame = (source) => typeof source?.close === "function";
 
 /** Whether this browser can encode frames in a worker (Worker + OffscreenCanvas JPEG). */
 export function canEncodeInWorker() {
@@ -324,7 +341,7 @@ export function startKernelCapture({ video, settings, wanted, inFlightSince, rtt
     const presented = lastFrame > 0 && lastFrame <= now ? lastFrame : now;
     const { w, h } = sendSize(video.videoWidth, video.videoHeight, s.width, s.height, s.maxSide);
     try {
-      const buf = await enc.encode(track?.take() ?? video, w, h, s.quality);
+      const buf = await enc.encode(frames?.take() ?? video, w, h, s.quality);
       if (stopped) return;
       const stamps = { presented, grabbed: now, encoded: performance.now(), sent: 0, received: 0 };
       encoding = false;
@@ -352,18 +369,16 @@ export function startKernelCapture({ video, settings, wanted, inFlightSince, rtt
     lastFrame = t;
     if (byFrames) onCameraFrame();
   };
-  // the camera's track where the browser can read it (frames as captured), else the video's
-  // presented frames; "timer" polls the video
-  const track = first.clock === "track" ? watchTrack(video, onFrame) : null;
-  const stopWatch = track ? track.stop : watchFrames(video, onFrame);
-  show("clock", !byFrames || !stopWatch ? "timer" : track ? "track" : "video");
-  const timer = !byFrames || !stopWatch
+  // "timer" polls the video, still noting when frames were presented (their times)
+  const frames = watchCamera(video, first.clock, onFrame);
+  show("clock", !byFrames || !frames ? "timer" : frames.kind);
+  const timer = !byFrames || !frames
     ? setInterval(onCameraFrame, 1000 / Math.max(1, first.fpsCap))
     : null;
   return {
     stop() {
       stopped = true;
-      stopWatch?.();
+      frames?.stop();
       if (timer !== null) clearInterval(timer);
       encoder.dispose();
     },

@@ -3,7 +3,7 @@
 // and the frame loop at the camera's own rate (startFrameLoop). The pure parts are unit-tested
 // in tests/pose_inference.test.mjs; the worker itself is pose_worker.js.
 
-import { frameTime, watchTrack } from "./pose_capture.js";
+import { isFrame, watchCamera, watchTrack } from "./pose_capture.js";
 
 /** @typedef {{ ok: boolean, missing: string[] }} Support */
 /** @typedef {{ mode: "browser" | "kernel" | "error", note: string }} Choice */
@@ -249,7 +249,7 @@ export async function loadWorkers(count, opts) {
  * @returns {Promise<ImageBitmap | VideoFrame>}
  */
 async function grabFrame(source, w, h) {
-  if ("close" in source) return source;
+  if (isFrame(source)) return /** @type {VideoFrame} */ (source);
   return createImageBitmap(source, { resizeWidth: w, resizeHeight: h, resizeQuality: "low" });
 }
 
@@ -280,28 +280,18 @@ export function startFrameLoop({ video, size, gapMs, detectors, onPose, onError,
   clock = "track", grab = grabFrame, watch: watchTrackFn = watchTrack, now = () => performance.now() }) {
   let stopped = false;
   const free = [...detectors];
-  let lastFrame = -1; // the video frame sent last (presentedFrames, or the media time)
+  let lastFrame = -1; // the frame sent last (a count of frames seen, or the media time)
   let seenFrame = 0;
   let seenAt = 0; // when the newest frame was captured (or presented), page clock
   let lastGrab = -1e9;
   let handedOn = -Infinity; // t0 of the newest pose handed on
-  const track = clock === "track"
-    ? watchTrackFn(video, (t) => { seenFrame += 1; seenAt = t; tick(); })
-    : null;
-  const rvfc = typeof video.requestVideoFrameCallback === "function";
+  // the camera's frames as captured or presented (pose_capture.js); without either, each
+  // animation frame looks at the video's current time
+  const frames = watchCamera(video, clock, (t) => { seenFrame += 1; seenAt = t; tick(); }, watchTrackFn);
   /** @type {any} */ let handle = 0;
   const watch = () => {
-    if (stopped || track) return;
-    if (rvfc) {
-      handle = video.requestVideoFrameCallback((at, meta) => {
-        seenFrame = meta.presentedFrames;
-        seenAt = frameTime(at, meta);
-        watch();
-        tick();
-      });
-    } else {
-      handle = requestAnimationFrame(() => { seenFrame = video.currentTime; seenAt = now(); watch(); tick(); });
-    }
+    if (stopped || frames) return;
+    handle = requestAnimationFrame(() => { seenFrame = video.currentTime; seenAt = now(); watch(); tick(); });
   };
   async function tick() {
     if (stopped || !free.length || seenFrame === lastFrame || video.readyState < 2 || !video.videoWidth) return;
@@ -313,7 +303,7 @@ export function startFrameLoop({ video, size, gapMs, detectors, onPose, onError,
     const t0 = Math.min(seenAt, at);
     try {
       const { w, h } = size();
-      const image = await grab(track?.take() ?? video, w, h);
+      const image = await grab(frames?.take() ?? video, w, h);
       if (stopped) { image.close(); return; }
       const pose = await detect(image, t0, w, h);
       if (stopped) return;
@@ -333,9 +323,7 @@ export function startFrameLoop({ video, size, gapMs, detectors, onPose, onError,
   watch();
   return () => {
     stopped = true;
-    track?.stop();
-    if (track) return;
-    if (rvfc) video.cancelVideoFrameCallback?.(handle);
+    if (frames) frames.stop();
     else cancelAnimationFrame(handle);
   };
 }

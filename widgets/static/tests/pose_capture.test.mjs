@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  canEncodeInWorker, createStageLog, frameTime, sendSize, shouldGrab, stageTimes, watchFrames,
-  watchTrack,
+  canEncodeInWorker, createStageLog, frameTime, sendSize, shouldGrab, stageTimes, watchCamera,
+  watchFrames, watchTrack,
 } from "../pose_capture.js";
 
 test("the size sent: the capture box, then the longest side, never enlarged, shape kept", () => {
@@ -149,4 +149,18 @@ test("watchTrack is null without MediaStreamTrackProcessor or a live track", () 
   const cam = fakeCamera();
   assert.equal(watchTrack(cam.video, () => {}, { Processor: undefined }), null);
   assert.equal(watchTrack({ srcObject: null }, () => {}, { Processor: cam.Processor }), null);
+});
+
+test("watchCamera reads the track when asked and able, else the video's presented frames, else nothing", () => {
+  let handle = 0;
+  const video = { requestVideoFrameCallback: () => ++handle, cancelVideoFrameCallback() {} };
+  const track = { take: () => "frame", stop() {} };
+  const fromTrack = watchCamera(video, "track", () => {}, () => track);
+  assert.equal(fromTrack?.kind, "track");
+  assert.equal(fromTrack?.take(), "frame");
+  const noTrack = watchCamera(video, "track", () => {}, () => null);
+  assert.equal(noTrack?.kind, "video");
+  assert.equal(noTrack?.take(), null); // frames come from the video element itself
+  assert.equal(watchCamera(video, "video", () => {}, () => assert.fail("track read"))?.kind, "video");
+  assert.equal(watchCamera({}, "track", () => {}, () => null), null);
 });
