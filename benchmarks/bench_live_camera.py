@@ -19,16 +19,16 @@ demo), one after the other in the same run:
 - ``naive`` / ``naive_paced``: base64 PNG through string traits (``live_camera_naive``).
 
 Columns: ``fps`` (overlays drawn per second: frames analysed and shown); ``latency_p50_ms``/
-``latency_p95_ms`` (frame captured by the camera, as requestVideoFrameCallback reports it → overlay
-drawn, as the page measures it, the same clock in every mode); for the kernel variants the median of
-each stage (``stage_*_ms``: wait, encode, queue, transport both ways, decode, inference, engine,
-draw; see ``widgets/static/pose_capture.js``); ``server_cpu_core`` (jupyter server + kernel CPU
-seconds per wall second: the server's cost of one learner), ``page_cpu_core`` (the browser's
-renderer and GPU processes) and ``page_mem_mb`` (their memory, USS, at the end);
+``latency_p95_ms`` (frame captured by the camera, as the camera's track or requestVideoFrameCallback
+reports it → overlay drawn, as the page measures it, the same clock in every mode); for the kernel
+variants the median of each stage (``stage_*_ms``: wait, encode, queue, transport both ways, decode,
+inference, engine, draw; see ``widgets/static/pose_capture.js``); ``server_cpu_core`` (jupyter
+server + kernel CPU seconds per wall second: the server's cost of one learner), ``page_cpu_core``
+(the browser's renderer and GPU processes) and ``page_mem_mb`` (their memory, USS, at the end);
 ``kb_up_per_frame``; ``worker_infer_p50_ms`` (browser inference: the model's median time per frame
-in a worker, last 60 frames); ``kernel_answers_per_s`` (the kernel's replies; browser mode sends
-poses in pairs); kernel memory at the start and the end; the median latency of the first and last
-fifth (a queue would make the last grow).
+in a worker, last 60 frames); ``kernel_answers_per_s`` (the kernel's replies; browser mode sends up
+to four poses a message); kernel memory at the start and the end; the median latency of the first
+and last fifth (a queue would make the last grow).
 
 ``python -m benchmarks --only live_camera`` runs ``kernel`` and ``browser`` (20 s each, ``--quick``
 8 s), then the frame-size rows: the landmark difference, in px of the 640x480 frame, of the
@@ -240,7 +240,7 @@ def _row(
     elapsed_s = (end["now"] - start["now"]) / 1000
     lat = list(end["lat"][len(start["lat"]) :])
     # one latency per overlay drawn: the frames the learner sees analysed (the kernel's
-    # answers, ``frames``, carry two browser poses each in browser mode)
+    # answers, ``frames``, carry up to four browser poses each in browser mode)
     frames = len(lat)
     messages = end["frames"] - start["frames"]
     stages = list(end["stages"][len(start["stages"]) :])
